@@ -1,0 +1,274 @@
+"""`kuroko`: the command line. Errors become one-line messages here, never tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from robots.errors import KurokoError
+
+# Quiet, offline-friendly Prefect defaults for a CLI process (users can still override them).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "robots")
+
+app = typer.Typer(help="Kuroko (黒子): robots for Japanese back-office work.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+sandbox_app = typer.Typer(help="The local stand-ins for the SaaS tools.", no_args_is_help=True)
+samples_app = typer.Typer(help="Generate sample documents.", no_args_is_help=True)
+ledger_app = typer.Typer(help="Look into the run ledger.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(samples_app, name="samples")
+app.add_typer(ledger_app, name="ledger")
+
+out = Console()
+err = Console(stderr=True)
+
+SANDBOX_USER = "demo@example.jp"
+SANDBOX_PASSWORD = "kuroko-demo"  # the sandbox's own demo login, not a secret of any real tenant
+
+
+# -- extract -----------------------------------------------------------------------------------------
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files to read.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON of document-schema.md.")] = False,
+) -> None:
+    """Read invoice PDFs and print their fields; exit 1 when any file could not be read."""
+    from robots.documents import extract as extract_one
+
+    results = [extract_one(p) for p in paths]
+    if as_json:
+        json.dump([r.to_json_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        table = Table("file", "type", "issuer", "issue date", "total", "registration", "problem")
+        for r in results:
+            f = r.fields
+            problem = r.error["message"] if r.error else "; ".join(x.message for x in r.findings)
+            table.add_row(
+                Path(r.path).name, r.document_type or "-", f.issuer if f else "-",
+                str(f.issue_date) if f and f.issue_date else "-",
+                f"{f.total:,}" if f and f.total is not None else "-",
+                (f.registration_number or "-") if f else "-", problem,
+            )
+        out.print(table)
+    if any(r.error for r in results):
+        raise typer.Exit(1)
+
+
+# -- sandbox -----------------------------------------------------------------------------------------
+def _sandbox_app(settings: Any) -> Any:
+    from sandbox.accounting import create_app
+
+    db = settings.home / "sandbox" / "accounting.sqlite3"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return create_app(
+        db,
+        username=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_USERNAME", SANDBOX_USER),
+        password=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", SANDBOX_PASSWORD),
+    )
+
+
+@sandbox_app.command("up")
+def sandbox_up(
+    port: Annotated[int | None, typer.Option(help="Port (default: KUROKO_SANDBOX_PORT or 8710).")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1).")] = None,
+) -> None:
+    """Serve the sandbox accounting app until Ctrl-C."""
+    from robots.settings import load_settings
+    from sandbox.server import serve_forever
+
+    settings = load_settings()
+    host, port = host or settings.sandbox_host, port or settings.sandbox_port
+    out.print(f"サンドボックス会計: http://{host}:{port}/deals  (login {SANDBOX_USER} / {SANDBOX_PASSWORD})")
+    serve_forever(_sandbox_app(settings), host, port)
+
+
+# -- samples -----------------------------------------------------------------------------------------
+@samples_app.command("invoices")
+def samples_invoices(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the PDFs into.")],
+    count: Annotated[int, typer.Option(help="How many invoices.")] = 6,
+    seed: Annotated[int, typer.Option(help="Same seed, same files (byte for byte).")] = 0,
+) -> None:
+    """Write realistic Japanese invoice PDFs (several issuers and layouts)."""
+    from sandbox.samples import generate_invoices
+
+    for sample in generate_invoices(out_dir, count=count, seed=seed):
+        out.print(str(sample.path))
+
+
+# -- run ---------------------------------------------------------------------------------------------
+def _flows() -> dict[str, Callable[..., Any]]:
+    from flows.invoice_intake import invoice_intake
+
+    return {"invoice-intake": invoice_intake}
+
+
+@app.command()
+def run(
+    flow_name: Annotated[str, typer.Argument(metavar="FLOW", help="invoice-intake")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable.")] = None,
+) -> None:
+    """Run a flow now, in this process (Prefect's local mode unless PREFECT_API_URL is set)."""
+    flows = _flows()
+    key = flow_name.replace("_", "-")
+    if key not in flows:
+        raise KurokoError("cli.unknown_flow", f"no flow {flow_name!r}; flows: {', '.join(flows)}")
+    params: dict[str, Any] = {}
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise KurokoError("cli.bad_param", f"--param {item!r}: expected key=value")
+        params[name.strip()] = {"true": True, "false": False}.get(value.lower(), value)
+    try:
+        summary = flows[key](**params)
+    except TypeError as exc:
+        raise KurokoError("cli.bad_param", f"{flow_name}: {exc}") from exc
+    _print_summary(summary)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: Any) -> None:
+    table = Table("file", "issuer", "total", "outcome", "deal id", "reason", title=f"run {summary.run_id}")
+    for d in summary.documents:
+        table.add_row(
+            d.file, d.issuer or "-", f"{d.total:,}" if d.total is not None else "-", d.status.value,
+            d.record_id or "-", d.error_message or "",
+        )
+    out.print(table)
+    from robots.ledger import DocumentStatus
+
+    entered, already = summary.count(DocumentStatus.ENTERED), summary.count(DocumentStatus.ALREADY_ENTERED)
+    out.print(f"entered {entered}, already entered {already}, failed {summary.failed}"
+              + (", validated (dry run) " + str(summary.count(DocumentStatus.VALIDATED)) if summary.dry_run else ""))
+    if summary.documents and entered == 0 and already and not summary.failed:
+        out.print("nothing new was entered: every document was already in the ledger or on the target.")
+
+
+# -- demo --------------------------------------------------------------------------------------------
+@app.command()
+def demo(
+    serve: Annotated[bool, typer.Option(help="Keep the sandbox running afterwards to look at it.")] = False,
+) -> None:
+    """The main job on the embedded default: sample invoices → sandbox accounting app, through the
+    invoice-intake flow in Prefect's local mode. Exits non-zero if any document failed."""
+    from robots.settings import load_settings
+    from sandbox.samples import generate_invoices
+    from sandbox.server import serve_forever, serve_in_thread
+
+    settings = load_settings()
+    os.environ.setdefault("KUROKO_SANDBOX_ACCOUNTING_USERNAME", SANDBOX_USER)
+    os.environ.setdefault("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", SANDBOX_PASSWORD)
+    application = _sandbox_app(settings)
+    try:
+        server = serve_in_thread(application, settings.sandbox_host, settings.sandbox_port)
+    except OSError as exc:
+        raise KurokoError(
+            "demo.port_busy",
+            f"port {settings.sandbox_port} is in use ({exc.strerror}); stop what uses it, or set KUROKO_SANDBOX_PORT",
+        ) from exc
+    os.environ["KUROKO_SANDBOX_ACCOUNTING_URL"] = server.url
+    inbox = settings.home / "demo" / "inbox"
+    with server:
+        samples = generate_invoices(inbox, count=6, seed=0)
+        out.print(f"[bold]demo[/]: {len(samples)} sample invoices in {inbox}; sandbox at {server.url}")
+        from flows.invoice_intake import invoice_intake
+
+        summary = invoice_intake(inbox=inbox, target="sandbox-accounting")
+        _print_summary(summary)
+        out.print(f"see them: {server.url}/deals (login {SANDBOX_USER} / {SANDBOX_PASSWORD}); "
+                  f"ledger: kuroko ledger documents --run {summary.run_id}")
+        if serve:
+            server.stop()
+            out.print("serving the sandbox until Ctrl-C …")
+            serve_forever(application, settings.sandbox_host, settings.sandbox_port)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+# -- ledger ------------------------------------------------------------------------------------------
+@ledger_app.command("runs")
+def ledger_runs(
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recent runs."""
+    from robots.ledger import Ledger
+    from robots.settings import load_settings
+
+    with Ledger(load_settings().ledger_url) as ledger:
+        ledger.migrate()
+        runs = ledger.runs(limit)
+    rows = [
+        {"id": r.id, "flow": r.flow, "target": r.target, "status": r.status,
+         "started_at": r.started_at.isoformat(timespec="seconds"), "summary": r.summary}
+        for r in runs
+    ]
+    if as_json:
+        out.print_json(data=rows)
+        return
+    table = Table("id", "flow", "target", "status", "started", "documents")
+    for r in rows:
+        table.add_row(r["id"], r["flow"], r["target"] or "-", r["status"], r["started_at"],
+                      ", ".join(f"{k} {v}" for k, v in r["summary"].items()))
+    out.print(table)
+
+
+@ledger_app.command("documents")
+def ledger_documents(
+    run_id: Annotated[str | None, typer.Option("--run", help="Only this run.")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Documents seen by runs, with their outcome and the record they became."""
+    from robots.ledger import Ledger
+    from robots.settings import load_settings
+
+    with Ledger(load_settings().ledger_url) as ledger:
+        ledger.migrate()
+        docs = ledger.documents(run_id, limit)
+    rows = [
+        {"id": d.id, "run_id": d.run_id, "file": d.file_name, "sha256": d.sha256, "status": d.status,
+         "reference": d.reference, "record_ids": [e.record_id for e in d.entries if e.record_id],
+         "error_code": d.error_code, "error_message": d.error_message, "moved_to": d.moved_to}
+        for d in docs
+    ]
+    if as_json:
+        out.print_json(data=rows)
+        return
+    table = Table("file", "status", "reference", "record", "error")
+    for r in rows:
+        table.add_row(r["file"], r["status"], r["reference"] or "-", ",".join(r["record_ids"]) or "-",
+                      r["error_message"] or "")
+    out.print(table)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning every error into a message and an exit status."""
+    try:
+        app()
+    except KurokoError as exc:
+        err.print(f"[red]error[/] {exc.code}: {exc.message}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one boundary where surprises become messages
+        if os.environ.get("KUROKO_DEBUG"):
+            raise
+        err.print(f"[red]internal error[/] {type(exc).__name__}: {exc} (set KUROKO_DEBUG=1 for the traceback)")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""invoice_intake: invoice PDFs in an inbox → deals in an accounting tool, each once, all on record.
+
+For each PDF: fingerprint, read, validate, enter (ledger first, then the target, searched by reference),
+record the outcome, and only then move the file to ``processed/`` or ``failed/``. One document's failure
+never stops the others. Business errors (bad data, a refusal by the target, a read-back mismatch) are
+not retried; application errors (timeouts, 5xx, a crashed browser) are, with backoff and jitter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
+from pydantic import BaseModel
+
+from robots.bookkeeping import Deal, deal_from_invoice
+from robots.documents import extract
+from robots.documents.model import ExtractResult, Finding, Severity
+from robots.errors import BusinessError, KurokoError
+from robots.inbox import Outcome, file_away, fingerprint, list_inbox
+from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus
+from robots.settings import Settings, load_settings
+from robots.validation import validate_invoice
+from robots.validation.accounts import load_account_rules
+from robots.web import EntryOutcome, TargetSession, load_target
+
+__all__ = ["DocumentOutcome", "IntakeSummary", "invoice_intake"]
+
+OPERATION = "create_deal"
+
+
+class DocumentOutcome(BaseModel):
+    file: str
+    status: DocumentStatus
+    reference: str | None = None
+    record_id: str | None = None
+    total: int | None = None
+    issuer: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    moved_to: str | None = None
+
+
+class IntakeSummary(BaseModel):
+    run_id: str
+    target: str
+    dry_run: bool
+    documents: list[DocumentOutcome]
+
+    def count(self, status: DocumentStatus) -> int:
+        return sum(1 for d in self.documents if d.status == status)
+
+    @property
+    def failed(self) -> int:
+        return self.count(DocumentStatus.FAILED)
+
+
+def _retryable(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry application errors (and anything unexpected), never business errors."""
+    try:
+        state.result()
+    except KurokoError as exc:
+        return exc.retryable
+    except Exception:  # noqa: BLE001 - unknown failures are treated as the machinery's, so retried
+        return True
+    return False
+
+
+@task(name="read-invoice", cache_policy=NO_CACHE)
+def read_invoice(path: Path) -> ExtractResult:
+    result = extract(path)
+    if result.error:
+        raise BusinessError(result.error["code"], result.error["message"])
+    return result
+
+
+@task(name="validate-invoice", cache_policy=NO_CACHE)
+def check_invoice(result: ExtractResult) -> list[Finding]:
+    assert result.fields is not None
+    findings = [*result.findings, *validate_invoice(result.fields)]
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors:
+        raise BusinessError(
+            "validation.failed",
+            f"{Path(result.path).name}: " + "; ".join(f.message for f in errors),
+            findings=[f.model_dump(mode="json") for f in errors],
+        )
+    return findings
+
+
+@task(
+    name="enter-deal",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=2),
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_retryable,
+)
+def enter_deal(
+    session: TargetSession, ledger: Ledger, document_id: str, deal: Deal, credentials: tuple[str, str],
+    evidence: Path,
+) -> EntryOutcome:
+    """Enter one deal exactly once: ledger first, then the target (searched by reference), then read back."""
+    logger = get_run_logger()
+    target = session.target.name
+    known = ledger.find_entry(target=target, reference=deal.reference)
+    if known is not None and known.status == EntryStatus.CONFIRMED and known.record_id:
+        logger.info("%s: already entered as deal #%s (ledger); nothing entered", deal.reference, known.record_id)
+        return EntryOutcome(record_id=known.record_id, created=False)
+    entry_id = (
+        known.id if known is not None else
+        ledger.begin_entry(document_id, target=target, operation=OPERATION, reference=deal.reference)
+    )
+    try:
+        outcome = session.robot().enter_deal(deal, credentials, evidence=evidence)
+    except BusinessError as exc:
+        ledger.fail_entry(entry_id, detail=exc.to_dict())
+        raise
+    except KurokoError:
+        session.reset()  # a fresh browser for the retry; the entry stays pending, the target is asked again
+        raise
+    for key in outcome.fallbacks:
+        logger.warning("locator %r matched only by a fallback: the screen of %s may have changed", key, target)
+    ledger.confirm_entry(
+        entry_id, record_id=outcome.record_id,
+        detail={"created": outcome.created, "screenshot": str(outcome.screenshot) if outcome.screenshot else None},
+    )
+    return outcome
+
+
+def _process(
+    path: Path, *, run_id: str, inbox: Path, settings: Settings, ledger: Ledger, session: TargetSession | None,
+    credentials: tuple[str, str] | None, rules: Any, dry_run: bool,
+) -> DocumentOutcome:
+    """One document from fingerprint to filed away; never raises for the document's own problems."""
+    logger = get_run_logger()
+    fp = fingerprint(path)
+    doc_id = ledger.add_document(run_id, path=path, sha256=fp.sha256, size=fp.size)
+    outcome = DocumentOutcome(file=path.name, status=DocumentStatus.FAILED)
+    try:
+        result = read_invoice(path)
+        assert result.fields is not None
+        outcome.total, outcome.issuer = result.fields.total, result.fields.issuer
+        ledger.update_document(
+            doc_id, document_type=result.document_type, extracted=result.to_json_dict()
+        )
+        findings = check_invoice(result)
+        deal = deal_from_invoice(result.fields, path=path, sha256=fp.sha256, rules=rules)
+        outcome.reference = deal.reference
+        ledger.update_document(
+            doc_id, reference=deal.reference, findings=[f.model_dump(mode="json") for f in findings]
+        )
+        if dry_run:
+            outcome.status = DocumentStatus.VALIDATED
+        else:
+            assert session is not None and credentials is not None
+            evidence = settings.runs_dir / run_id / f"{fp.sha256[:16]}.png"
+            entry = enter_deal(session, ledger, doc_id, deal, credentials, evidence)
+            outcome.record_id = entry.record_id
+            outcome.status = DocumentStatus.ENTERED if entry.created else DocumentStatus.ALREADY_ENTERED
+    except KurokoError as exc:
+        outcome.error_code, outcome.error_message = exc.code, exc.message
+        logger.error("%s: %s (%s)", path.name, exc.message, exc.code)
+    except Exception as exc:  # noqa: BLE001 - one document's surprise must not stop the batch
+        outcome.error_code, outcome.error_message = "internal", f"{type(exc).__name__}: {exc}"
+        logger.exception("%s: unexpected failure", path.name)
+    ledger.update_document(
+        doc_id, status=outcome.status, error_code=outcome.error_code, error_message=outcome.error_message
+    )
+    if not dry_run:  # the outcome is on record: now, and only now, the file moves
+        where = Outcome.FAILED if outcome.status == DocumentStatus.FAILED else Outcome.PROCESSED
+        error = {"code": outcome.error_code, "message": outcome.error_message} if outcome.error_code else None
+        moved = file_away(path, inbox, where, sha256=fp.sha256, error=error, run_id=run_id)
+        outcome.moved_to = str(moved)
+        ledger.update_document(doc_id, moved_to=str(moved))
+    return outcome
+
+
+def _report(summary: IntakeSummary) -> None:
+    rows = [
+        {
+            "ファイル / file": d.file,
+            "結果 / outcome": d.status.value,
+            "取引先 / issuer": d.issuer or "",
+            "合計 / total": f"{d.total:,}" if d.total is not None else "",
+            "取引ID / deal": d.record_id or "",
+            "理由 / reason": d.error_message or "",
+        }
+        for d in summary.documents
+    ]
+    create_table_artifact(
+        key="invoice-intake-documents", table=rows, description=f"invoice_intake → {summary.target}"
+    )
+
+
+@flow(name="invoice-intake", log_prints=True)
+def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: bool = False) -> IntakeSummary:
+    """Enter every invoice PDF waiting in ``inbox`` into the accounting tool ``target`` (a file under
+    config/targets/). With ``dry_run`` the invoices are read and validated only: nothing is entered and
+    no file moves."""
+    logger = get_run_logger()
+    settings = load_settings()
+    inbox = Path(inbox).resolve()
+    tgt = load_target(target, settings.config_dir)
+    rules = load_account_rules(settings.config_dir / "rules" / "accounts.yaml")
+    files = list_inbox(inbox)
+    credentials = tgt.credentials_from_env() if files and not dry_run else None
+    with Ledger(settings.ledger_url) as ledger:
+        ledger.migrate()
+        run_id = ledger.start_run(
+            "invoice_intake", target=target, parameters={"inbox": str(inbox), "dry_run": dry_run},
+            orchestrator_run_id=str(flow_run.id) if flow_run.id else None,
+        )
+        logger.info("run %s: %d file(s) in %s → %s", run_id, len(files), inbox, target)
+        outcomes = []
+        with TargetSession(settings, tgt) as session:
+            for path in files:
+                outcomes.append(
+                    _process(
+                        path, run_id=run_id, inbox=inbox, settings=settings, ledger=ledger,
+                        session=None if dry_run else session, credentials=credentials, rules=rules,
+                        dry_run=dry_run,
+                    )
+                )
+        summary = IntakeSummary(run_id=run_id, target=target, dry_run=dry_run, documents=outcomes)
+        counts = {s.value: summary.count(s) for s in DocumentStatus if summary.count(s)}
+        ledger.finish_run(
+            run_id, status=RunStatus.PARTIAL if summary.failed else RunStatus.COMPLETED, summary=counts
+        )
+    _report(summary)
+    logger.info("run %s finished: %s", run_id, counts or "no documents")
+    return summary

@@ -1,0 +1,101 @@
+"""From a read invoice to the deal an accountant would book, target-neutral.
+
+A deal books the invoice's total with one line per tax rate (net + tax of that rate, tax included, as
+freee-style deals take it): per-rate totals are exact because tax is rounded once per rate, whereas
+per-line gross amounts are not. The account comes from the rules in `config/rules/accounts.yaml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from robots.documents.model import Invoice, InvoiceLine
+from robots.errors import BusinessError
+from robots.validation.accounts import AccountRules, suggest_account
+
+__all__ = ["MEMO_LIMIT", "Deal", "DealLine", "deal_from_invoice", "reference_for"]
+
+MEMO_LIMIT = 120
+
+
+class DealLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    account: str  # 勘定科目
+    tax_category: str  # 税区分, as the target writes it (課対仕入10%, 課対仕入8%（軽）…)
+    amount: int  # tax included
+    memo: str | None = None  # 備考
+
+
+class Deal(BaseModel):
+    """A deal (取引) to enter: what the robot types and what the read-back must show."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["expense", "income"] = "expense"
+    issue_date: dt.date
+    due_date: dt.date | None = None
+    partner: str
+    reference: str  # 管理番号: the key that makes entering idempotent
+    lines: list[DealLine]
+    attachment: Path | None = None
+    attachment_sha256: str | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+def reference_for(sha256: str) -> str:
+    """The reference key written into 管理番号: derived from the file's SHA-256, so it is the same on
+    every run and for every copy of the same file."""
+    return f"KRK-{sha256[:16]}"
+
+
+def _memo(invoice: Invoice, lines: list[InvoiceLine]) -> str:
+    head = f"{invoice.invoice_number} " if invoice.invoice_number else ""
+    text = head + "、".join(line.description for line in lines)
+    return text if len(text) <= MEMO_LIMIT else text[: MEMO_LIMIT - 1] + "…"
+
+
+def deal_from_invoice(invoice: Invoice, *, path: Path, sha256: str, rules: AccountRules) -> Deal:
+    """The expense deal for a received invoice: one line per tax rate, the PDF attached."""
+    if invoice.issue_date is None or invoice.issuer is None or invoice.total is None:
+        raise BusinessError("deal.incomplete", f"{path.name}: issuer, issue date and total are needed for a deal")
+    by_rate: dict[int, list[InvoiceLine]] = defaultdict(list)
+    for line in invoice.lines:
+        by_rate[line.rate].append(line)
+    buckets = {b.rate: b.net + b.tax for b in invoice.tax_breakdown}
+    if not buckets:  # no breakdown printed: book the total at the lines' rate
+        rates = sorted(by_rate) or [10]
+        if len(rates) > 1:
+            raise BusinessError("deal.no_breakdown", f"{path.name}: several tax rates but no breakdown per rate")
+        buckets = {rates[0]: invoice.total}
+    deal_lines = []
+    for rate in sorted(buckets, reverse=True):
+        lines = by_rate.get(rate, [])
+        main = max(lines, key=lambda ln: abs(ln.amount)) if lines else None
+        account, tax_category = suggest_account(invoice, main, rules, rate=rate)
+        deal_lines.append(
+            DealLine(account=account, tax_category=tax_category, amount=buckets[rate], memo=_memo(invoice, lines))
+        )
+    deal = Deal(
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        partner=invoice.issuer,
+        reference=reference_for(sha256),
+        lines=deal_lines,
+        attachment=path,
+        attachment_sha256=sha256,
+    )
+    if deal.total != invoice.total:
+        raise BusinessError(
+            "deal.total_mismatch",
+            f"{path.name}: the per-rate amounts add up to {deal.total:,} yen, the invoice says {invoice.total:,} yen",
+        )
+    return deal
