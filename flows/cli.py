@@ -72,8 +72,8 @@ def _sandbox_app(settings: Any) -> Any:
     db.parent.mkdir(parents=True, exist_ok=True)
     return create_app(
         db,
-        username=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_USERNAME", SANDBOX_USER),
-        password=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", SANDBOX_PASSWORD),
+        username=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_USERNAME") or SANDBOX_USER,
+        password=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_PASSWORD") or SANDBOX_PASSWORD,
     )
 
 
@@ -167,8 +167,9 @@ def demo(
     from sandbox.server import serve_forever, serve_in_thread
 
     settings = load_settings()
-    os.environ.setdefault("KUROKO_SANDBOX_ACCOUNTING_USERNAME", SANDBOX_USER)
-    os.environ.setdefault("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", SANDBOX_PASSWORD)
+    for name, value in (("KUROKO_SANDBOX_ACCOUNTING_USERNAME", SANDBOX_USER),
+                        ("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", SANDBOX_PASSWORD)):
+        os.environ[name] = os.environ.get(name) or value
     application = _sandbox_app(settings)
     try:
         server = serve_in_thread(application, settings.sandbox_host, settings.sandbox_port)

@@ -19,10 +19,14 @@ KUROKO = [sys.executable, "-m", "flows.cli"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
+_UNSET = ("PREFECT_API_URL", "KUROKO_SANDBOX_ACCOUNTING_URL", "KUROKO_SANDBOX_ACCOUNTING_USERNAME",
+          "KUROKO_SANDBOX_ACCOUNTING_PASSWORD")
+
+
 def _kuroko(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*KUROKO, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})}
-    )
+    """Run `kuroko` as a user would: none of the test session's target settings leak in."""
+    full = {k: v for k, v in os.environ.items() if k not in _UNSET} | (env or {})
+    return subprocess.run([*KUROKO, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=full)
 
 
 def test_extract_json_prints_one_object_per_file_and_an_error_object_for_a_broken_one(tmp_path: Path) -> None:
@@ -76,8 +80,6 @@ def test_demo_enters_every_sample_once_and_a_second_demo_enters_nothing(tmp_path
         "KUROKO_SANDBOX_PORT": str(_free_port()),
         "PREFECT_HOME": str(tmp_path / "prefect"),
     }
-    for key in ("PREFECT_API_URL", "KUROKO_SANDBOX_ACCOUNTING_URL"):
-        os.environ.pop(key, None)
     first = _kuroko("demo", env=env)
     assert first.returncode == 0, first.stdout + first.stderr
     assert re.search(r"entered 6, already entered 0, failed 0", first.stdout), first.stdout
