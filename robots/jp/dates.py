@@ -232,7 +232,8 @@ def date_from_excel_serial(serial: float) -> dt.date:
 
 
 def parse_time(text: str) -> str:
-    """A time of day as ``HH:MM``: ``9:00`` → ``09:00``, ``９時００分`` → ``09:00``, ``午後3時半`` → ``15:30``.
+    """A time of day as ``HH:MM``: ``9:00`` → ``09:00``, ``９時００分`` → ``09:00``,
+    ``午後3時半`` → ``15:30``.
 
     Raises :class:`TimeParseError` for anything else, including hours past 23 and minutes past 59.
     """

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from stdnum.jp import cn
 
-from robots.documents.model import Finding, Severity
 from robots.jp.text import normalize_text
+
+if TYPE_CHECKING:
+    from robots.documents.model import Finding
 
 __all__ = [
     "REGISTRATION_RE",
@@ -71,6 +74,10 @@ def check_registration_number(text: str) -> RegistrationCheck:
     Format error → ``registration_number.format`` (error); check-digit mismatch →
     ``registration_number.check_digit`` (warning: numbers of individuals follow no published rule).
     """
+    # Imported here, not at the top: the document readers import robots.jp, so robots.jp must not run
+    # the robots.documents package while it is itself being imported.
+    from robots.documents.model import Finding, Severity
+
     try:
         normalized = normalize_registration_number(text)
     except RegistrationNumberError as exc:

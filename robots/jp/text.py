@@ -17,7 +17,7 @@ __all__ = ["RADICALS_SUPPLEMENT", "collapse_spaces", "normalize_text"]
 
 # Generated from the Unicode Character Database, EquivalentUnifiedIdeograph-15.0.0.txt (Debian package
 # ``unicode-data``), restricted to the CJK Radicals Supplement block. Radicals listed there as having no
-# reasonably equivalent unified ideograph (e.g. U+2E80, U+2E9A) are absent and pass through unchanged.
+# reasonably equivalent unified ideograph (U+2E80 CJK RADICAL REPEAT) are absent and pass through unchanged.
 RADICALS_SUPPLEMENT: dict[int, int] = {
     0x2E81: 0x5382,  # ⺁ → 厂  CJK RADICAL CLIFF
     0x2E82: 0x4E5B,  # ⺂ → 乛  CJK RADICAL SECOND ONE
