@@ -10,6 +10,9 @@ fictitious customers. Every issuer has a valid corporate registration number (ch
   with a 単位 column, ★ marks, and a rate table 税率/対象金額/消費税額.
 - ``C``: 内税: tax-inclusive unit prices and amounts, a 税率 column, 「うち消費税」 per rate.
 - ``D``: era dates (令和6年4月30日) and full-width digits, ㈱/㈲ abbreviations, お振込期限, 摘要 column.
+- ``E``: 適格請求書: dotted dates, a No. column and a delivery date per line, a 軽 mark in a 税率 column,
+  a discount line (△), amounts printed under their labels, a 区分/税抜金額/消費税額/税込金額 rate table and
+  the issuer block at the bottom of the page.
 
 The same seed gives byte-identical files (reportlab ``invariant`` mode and a fixed creation date).
 ``sandbox`` never imports ``robots``: the expected values are computed here, independently of the reader.
@@ -39,7 +42,7 @@ from stdnum.jp import cn
 
 __all__ = ["LAYOUTS", "Sample", "generate_invoices", "write_broken_pdfs"]
 
-LAYOUTS: tuple[str, ...] = ("A", "B", "C", "D")
+LAYOUTS: tuple[str, ...] = ("A", "B", "C", "D", "E")
 
 _IPAEX_GOTHIC = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
 _IPAEX_MINCHO = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
@@ -176,6 +179,27 @@ _FISH = (
     _Item("氷 (砕氷) 10kg", (500, 650), "袋", (2, 4), rate=8),
     _Item("冷蔵配送料", (2200, 3300), amount_only=True, rate=10),
 )
+_ELECTRIC = (
+    _Item("LED照明器具 交換工事", (6800, 8500), "台", (4, 6, 10, 12)),
+    _Item("分電盤点検", (25000, 32000), "式", (1,)),
+    _Item("LANケーブル敷設 (Cat6)", (3200, 4500), "本", (4, 8, 12)),
+    _Item("コンセント増設", (9800, 12000), "箇所", (1, 2, 3)),
+    _Item("非常灯バッテリー交換", (7200, 8800), "台", (2, 4)),
+    _Item("高所作業車 使用料", (28000, 35000), "日", (1, 2)),
+    _Item("産業廃棄物処理費", (5000, 8000), amount_only=True),
+    _Item("出張費", (3000, 5000), amount_only=True),
+)
+_BAKERY = (
+    _Item("食パン 1.5斤", (480, 560), "本", (5, 10, 20), rate=8),
+    _Item("クロワッサン", (220, 260), "個", (20, 30, 50), rate=8),
+    _Item("ミックスサンド", (580, 680), "パック", (10, 20), rate=8),
+    _Item("焼き菓子詰合せ (12個入)", (2800, 3500), "箱", (1, 2, 3), rate=8),
+    _Item("ケータリングサービス料", (15000, 20000), "式", (1,)),
+    _Item("保冷バッグ", (300, 450), "個", (2, 5)),
+    _Item("紙袋 (大)", (50, 80), "枚", (20, 50)),
+    _Item("配達料", (1500, 2500), amount_only=True),
+)
+_DISCOUNT = _Item("お値引き", (-500, -1000, -2000, -3000), amount_only=True)
 
 _ISSUERS: tuple[_Issuer, ...] = (
     _Issuer(
@@ -225,6 +249,18 @@ _ISSUERS: tuple[_Issuer, ...] = (
         "〒812-0031", "福岡県福岡市博多区沖浜町12-1", "TEL 092-281-3300",
         "福岡銀行 博多駅前支店 普通 6677889", "マルフクスイサン(カ",
         "MF{yy}{m:02d}-{seq:03d}", "days_30", _FISH,
+    ),
+    _Issuer(
+        "アオバ電設", "株式会社アオバ電設", "㈱アオバ電設", "E", "ipaex", "floor",
+        "〒980-0021", "宮城県仙台市青葉区中央2-9-10 青葉第2ビル3F", "TEL 022-266-1357",
+        "七十七銀行 本店営業部 普通 4455667", "カ)アオバデンセツ",
+        "AD-{y}{m:02d}-{seq:03d}", "next_month_end", _ELECTRIC, "担当: 渡辺",
+    ),
+    _Issuer(
+        "さくらベーカリー", "さくらベーカリー株式会社", "さくらベーカリー㈱", "E", "cid", "floor",
+        "〒231-0023", "神奈川県横浜市中区山下町118", "TEL 045-664-8080",
+        "横浜銀行 関内支店 普通 1122334", "サクラベ-カリ-(カ",
+        "SB{yy}-{seq:04d}", "days_30", _BAKERY,
     ),
 )
 _REGISTRATION: dict[str, str] = {i.key: _registration_number(i.key) for i in _ISSUERS}
@@ -356,7 +392,7 @@ def _make_doc(rng: random.Random, issuer: _Issuer, seq: int) -> _Doc:
     inclusive = issuer.layout == "C"
     n_lines = rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 7, 8))
     items = rng.sample(issuer.items, n_lines)
-    if issuer.layout in ("A", "B", "D") and rng.random() < 0.35:
+    if issuer.layout in ("A", "B", "D", "E") and rng.random() < 0.35:
         # some invoices of mixed-rate issuers are 10% only, and some of mostly-8% issuers are 8% only
         major = 10 if sum(i.rate == 10 for i in issuer.items) >= len(issuer.items) / 2 else 8
         same = [i for i in issuer.items if i.rate == major]
@@ -373,6 +409,10 @@ def _make_doc(rng: random.Random, issuer: _Issuer, seq: int) -> _Doc:
         qty = rng.choice(item.quantities)
         amount = int(Decimal(str(qty)) * price)
         lines.append(_Line(desc, float(qty), item.unit, price, amount, item.rate))
+    if issuer.layout == "E" and lines and rng.random() < 0.4:
+        price = rng.choice(_DISCOUNT.prices)
+        if sum(ln.amount for ln in lines if ln.rate == 10) > -price * 3:
+            lines.append(_Line(_DISCOUNT.name, None, "", None, price, 10))
     recipient = rng.choice(_RECIPIENTS)
     number = issuer.number_format.format(
         y=issue.year, yy=issue.year % 100, m=issue.month, d=issue.day, seq=seq
@@ -736,7 +776,58 @@ def _layout_d(pen: _Pen, doc: _Doc) -> None:
     pen.text(15, 260, "誠に恐れ入りますが、振込手数料は貴社ご負担にてお願い致します。", 7.5, mincho=True)
 
 
-_DRAW: dict[str, Callable[[_Pen, _Doc], None]] = {"A": _layout_a, "B": _layout_b, "C": _layout_c, "D": _layout_d}
+def _layout_e(pen: _Pen, doc: _Doc) -> None:
+    """適格請求書: No. and delivery-date columns, 軽 marks, a discount, values under labels, issuer at the bottom."""
+    iss = doc.issuer
+    pen.text(15, 22, "適格請求書", 20, mincho=True)
+    pen.text(15, 28, "INVOICE", 9, color=Color(0.4, 0.4, 0.4))
+    pen.hline(15, 195, 31, 2)
+    pen.text(140, 40, "請求書No.", 8.5)
+    pen.text(195, 40, doc.number, 8.5, align="right")
+    pen.text(140, 45, "請求日", 8.5)
+    pen.text(195, 45, f"{doc.issue:%Y.%m.%d}", 8.5, align="right")
+    pen.text(140, 50, "お支払期日", 8.5)
+    pen.text(195, 50, f"{doc.due:%Y.%m.%d}", 8.5, align="right")
+    pen.text(15, 42, f"{doc.recipient[0]} 御中", 12, mincho=True)
+    pen.hline(15, 100, 44)
+    pen.box(15, 52, 70, 20, width=1)
+    pen.text(50, 58, "ご請求金額", 9, align="center")
+    pen.text(50, 68, f"{_yen(doc.total)} (税込)", 16, align="center")
+    pen.text(92, 68, "下記のとおりご請求申し上げます。", 8.5)
+    rows = []
+    first = doc.issue.replace(day=1)
+    for n, ln in enumerate(doc.lines, start=1):
+        delivered = first + dt.timedelta(days=min(n * 3, 27))
+        amount = f"△{-ln.amount:,}" if ln.amount < 0 else f"{ln.amount:,}"
+        rate = f"{ln.rate}%軽" if ln.rate == 8 else f"{ln.rate}%"
+        rows.append([
+            str(n), f"{delivered.month}/{delivered.day}", ln.description, _num(ln.quantity),
+            f"{ln.unit_price:,}" if ln.unit_price is not None else "", amount, rate,
+        ])
+    cols = [("No.", 10, "center"), ("納品日", 16, "center"), ("品番・品名", 76, "left"), ("数量", 16, "right"),
+            ("単価", 24, "right"), ("金額", 24, "right"), ("税率", 14, "center")]
+    y = pen.table(15, 80, cols, rows, ruled=True, row_h=7, header_fill=Color(0.85, 0.9, 0.97))
+    y += 6
+    rate_rows = [[f"{b.rate}%対象", f"{b.net:,}", f"{b.tax:,}", f"{b.net + b.tax:,}"] for b in doc.buckets]
+    rate_rows.append(["合計", f"{doc.subtotal:,}", f"{doc.tax:,}", f"{doc.total:,}"])
+    y = pen.table(95, y, [("区分", 25, "left"), ("税抜金額", 25, "right"), ("消費税額", 25, "right"),
+                          ("税込金額", 25, "right")], rate_rows, ruled=True, size=8.5, row_h=6.5)
+    if doc.reduced:
+        pen.text(15, y + 6, "「軽」は軽減税率(8%)対象であることを示します。", 8)
+    pen.hline(15, 195, 228, 0.8)
+    pen.text(15, 236, iss.name, 11, mincho=True)
+    pen.text(15, 241.5, f"登録番号：{_REGISTRATION[iss.key]}", 8.5)
+    pen.text(15, 246.5, f"{iss.postal} {iss.address}", 7.5)
+    pen.text(15, 251, iss.tel + (f"  {iss.contact}" if iss.contact else ""), 7.5)
+    pen.stamp(82, 232)
+    pen.text(120, 236, "お振込先", 8.5)
+    pen.text(120, 241.5, iss.bank, 8.5)
+    pen.text(120, 246.5, f"口座名義 {iss.holder}", 8.5)
+
+
+_DRAW: dict[str, Callable[[_Pen, _Doc], None]] = {
+    "A": _layout_a, "B": _layout_b, "C": _layout_c, "D": _layout_d, "E": _layout_e,
+}
 _UNSAFE = re.compile(r'[/\\:*?"<>|\s]+')
 
 

@@ -1,0 +1,71 @@
+"""Serving a sandbox app (any WSGI app) with Werkzeug: in a background thread for tests and robots, or in the
+foreground for the CLI."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+__all__ = ["ServerHandle", "serve_forever", "serve_in_thread"]
+
+
+def _url(server: BaseWSGIServer) -> str:
+    host, port = server.server_address[:2]
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in str(host):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+class ServerHandle:
+    """A running server: its base URL, and `stop` (or leave the ``with`` block) to shut it down."""
+
+    def __init__(self, server: BaseWSGIServer, thread: threading.Thread) -> None:
+        self._server = server
+        self._thread = thread
+        self.url = _url(server)
+
+    def stop(self) -> None:
+        """Stop accepting requests, close the socket and wait for the serving thread; safe to call twice."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
+
+    def __enter__(self) -> ServerHandle:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<ServerHandle {self.url}>"
+
+
+def serve_in_thread(app: object, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
+    """Serve `app` from a daemon thread (one thread per request); port 0 takes a free port.
+
+    Returns once the socket listens, so the URL can be used at once. Raises OSError when the port is taken.
+    """
+    server = make_server(host, port, app, threaded=True)  # type: ignore[arg-type]  # binds and listens
+    thread = threading.Thread(target=server.serve_forever, name=f"sandbox-server-{server.server_port}", daemon=True)
+    thread.start()
+    return ServerHandle(server, thread)
+
+
+def serve_forever(app: object, host: str, port: int) -> None:
+    """Serve `app` in the foreground until Ctrl-C."""
+    server = make_server(host, port, app, threaded=True)  # type: ignore[arg-type]
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
