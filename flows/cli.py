@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -28,7 +29,7 @@ app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(samples_app, name="samples")
 app.add_typer(ledger_app, name="ledger")
 
-out = Console()
+out = Console() if sys.stdout.isatty() else Console(width=200)  # piped output: no truncated tables
 err = Console(stderr=True)
 
 SANDBOX_USER = "demo@example.jp"
@@ -107,10 +108,11 @@ def samples_invoices(
 
 
 # -- run ---------------------------------------------------------------------------------------------
-def _flows() -> dict[str, Callable[..., Any]]:
-    from flows.invoice_intake import invoice_intake
+def _flows() -> dict[str, tuple[Any, Callable[..., None]]]:
+    """Flow name → (flow, its parameter check that runs before any Prefect machinery starts)."""
+    from flows.invoice_intake import check_parameters, invoice_intake
 
-    return {"invoice-intake": invoice_intake}
+    return {"invoice-intake": (invoice_intake, check_parameters)}
 
 
 @app.command()
@@ -129,10 +131,14 @@ def run(
         if not sep:
             raise KurokoError("cli.bad_param", f"--param {item!r}: expected key=value")
         params[name.strip()] = {"true": True, "false": False}.get(value.lower(), value)
+    flow_obj, check = flows[key]
     try:
-        summary = flows[key](**params)
+        bound = inspect.signature(flow_obj.fn).bind(**params)
     except TypeError as exc:
         raise KurokoError("cli.bad_param", f"{flow_name}: {exc}") from exc
+    bound.apply_defaults()
+    check(**bound.arguments)
+    summary = flow_obj(**params)
     _print_summary(summary)
     if summary.failed:
         raise typer.Exit(1)
@@ -183,9 +189,9 @@ def demo(
     with server:
         samples = generate_invoices(inbox, count=6, seed=0)
         out.print(f"[bold]demo[/]: {len(samples)} sample invoices in {inbox}; sandbox at {server.url}")
-        from flows.invoice_intake import invoice_intake
-
-        summary = invoice_intake(inbox=inbox, target="sandbox-accounting")
+        flow_obj, check = _flows()["invoice-intake"]
+        check(inbox=inbox, target="sandbox-accounting")
+        summary = flow_obj(inbox=inbox, target="sandbox-accounting")
         _print_summary(summary)
         out.print(f"see them: {server.url}/deals (login {SANDBOX_USER} / {SANDBOX_PASSWORD}); "
                   f"ledger: kuroko ledger documents --run {summary.run_id}")

@@ -82,7 +82,7 @@ def read_invoice(path: Path) -> ExtractResult:
 @task(name="validate-invoice", cache_policy=NO_CACHE)
 def check_invoice(result: ExtractResult) -> list[Finding]:
     assert result.fields is not None
-    findings = [*result.findings, *validate_invoice(result.fields)]
+    findings = list(dict.fromkeys([*result.findings, *validate_invoice(result.fields)]))  # reader ∪ rules
     errors = [f for f in findings if f.severity == Severity.ERROR]
     if errors:
         raise BusinessError(
@@ -198,6 +198,17 @@ def _report(summary: IntakeSummary) -> None:
     )
 
 
+def check_parameters(inbox: Path, target: str, dry_run: bool = False) -> None:
+    """Fail fast, before any run starts, on parameters that cannot work: a missing inbox, an unknown
+    target or a broken target file, missing credentials."""
+    settings = load_settings()
+    if not Path(inbox).is_dir():
+        raise BusinessError("inbox.not_found", f"inbox {inbox} does not exist or is not a folder")
+    tgt = load_target(target, settings.config_dir)
+    if not dry_run and list_inbox(Path(inbox)):
+        tgt.credentials_from_env()
+
+
 @flow(name="invoice-intake", log_prints=True)
 def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: bool = False) -> IntakeSummary:
     """Enter every invoice PDF waiting in ``inbox`` into the accounting tool ``target`` (a file under
@@ -206,6 +217,7 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
     logger = get_run_logger()
     settings = load_settings()
     inbox = Path(inbox).resolve()
+    check_parameters(inbox, target, dry_run)
     tgt = load_target(target, settings.config_dir)
     rules = load_account_rules(settings.config_dir / "rules" / "accounts.yaml")
     files = list_inbox(inbox)

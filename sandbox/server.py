@@ -3,12 +3,30 @@ foreground for the CLI."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from types import TracebackType
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
 
 __all__ = ["ServerHandle", "serve_forever", "serve_in_thread"]
+
+
+def _make_server(app: object, host: str, port: int) -> BaseWSGIServer:
+    """A threaded Werkzeug server on a socket that is already listening.
+
+    The socket is bound here rather than by Werkzeug, which prints and calls ``sys.exit`` when the port is
+    taken; here that is an OSError for the caller to report.
+    """
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(128)
+        return make_server(host, port, app, threaded=True, fd=sock.fileno())  # type: ignore[arg-type]
+    finally:
+        sock.close()  # the server holds its own duplicate of the descriptor
 
 
 def _url(server: BaseWSGIServer) -> str:
@@ -54,15 +72,20 @@ def serve_in_thread(app: object, host: str = "127.0.0.1", port: int = 0) -> Serv
 
     Returns once the socket listens, so the URL can be used at once. Raises OSError when the port is taken.
     """
-    server = make_server(host, port, app, threaded=True)  # type: ignore[arg-type]  # binds and listens
-    thread = threading.Thread(target=server.serve_forever, name=f"sandbox-server-{server.server_port}", daemon=True)
+    server = _make_server(app, host, port)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.1},
+        name=f"sandbox-server-{server.port}",
+        daemon=True,
+    )
     thread.start()
     return ServerHandle(server, thread)
 
 
 def serve_forever(app: object, host: str, port: int) -> None:
-    """Serve `app` in the foreground until Ctrl-C."""
-    server = make_server(host, port, app, threaded=True)  # type: ignore[arg-type]
+    """Serve `app` in the foreground until Ctrl-C; OSError when the port is taken."""
+    server = _make_server(app, host, port)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -61,14 +61,20 @@ def extract(path: Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> ExtractResult:
         return _failed(path, "file.not_found", f"{name}: the file cannot be opened ({exc.strerror or exc}).")
     digest = hashlib.sha256(data).hexdigest()
     if not data:
-        return _failed(path, "file.empty", f"{name}: the file is empty (0 bytes); it was probably not saved "
-                                           "or downloaded completely.", digest)
+        return _failed(
+            path,
+            "file.empty",
+            f"{name}: the file is empty (0 bytes); it was probably not saved or downloaded completely.",
+            digest,
+        )
     is_pdf = data[:1024].find(b"%PDF-") >= 0
     suffix = path.suffix.lower()
     if not is_pdf and suffix != ".pdf":
         if suffix in _IMAGE_SUFFIXES:
             reason = "it is an image; reading scans and photos needs OCR, which is coming later"
         else:
-            reason = f"only PDF documents are read for now, and this is a {suffix or 'file without extension'}"
+            reason = (
+                f"only PDF documents are read for now, and this is a {suffix or 'file without extension'}"
+            )
         return _failed(path, "file.unsupported_type", f"{name}: {reason}.", digest)
     return read_invoice_pdf_bytes(data, path, max_pages=max_pages)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -175,17 +175,21 @@ def _group_lines(words: list[_Word], page: int, start: int) -> list[_Line]:
 
 # -- labels ---------------------------------------------------------------------------------------------
 _OPEN = r"[\[(【「<〈]?"
-_ISSUE_DATE = re.compile(
-    _OPEN + r"(?:請求書?発行日|請求年月日|請求日付?|発行年月日|発行日付?|作成日|取引年月日|取引日|日付)"
-)
+_ISSUE_DATES = [
+    re.compile(_OPEN + r"(?:請求書?発行日|請求年月日|請求日付?|発行年月日|発行日付?)"),
+    re.compile(_OPEN + r"(?:作成日|取引年月日|取引日|日付)"),
+]
 _DUE_DATE = re.compile(
-    _OPEN + r"(?:お?支払い?期限|お?支払い?期日|お?振込み?期限|お?振込み?期日|お?支払い?予定日|お?振込み?予定日"
+    _OPEN
+    + r"(?:お?支払い?期限|お?支払い?期日|お?振込み?期限|お?振込み?期日|お?支払い?予定日|お?振込み?予定日"
     r"|お?支払い?日|お?振込み?日)"
 )
-_NUMBER = re.compile(
-    _OPEN + r"(?:請求書?(?:番号|No\.?|NO\.?)|伝票番号|文書番号|書類番号|(?:Invoice)?No\.?(?![A-Za-z])|NO\.?(?![A-Za-z])|№)",
-    re.IGNORECASE,
-)
+_NUMBERS = [
+    re.compile(
+        _OPEN + r"(?:請求書?(?:番号|No\.?|NO\.?)|伝票番号|文書番号|書類番号|Invoice\s*No\.?)", re.IGNORECASE
+    ),
+    re.compile(_OPEN + r"(?:No|NO|№)\.?(?![A-Za-z])"),
+]
 _REGISTRATION_LABEL = re.compile(r"(?:適格請求書発行事業者)?登録番号|インボイス登録番号|事業者登録番号")
 _TOTALS = [
     re.compile(_OPEN + p)
@@ -202,7 +206,7 @@ _TOTALS = [
 ]
 _SUBTOTAL = re.compile(_OPEN + r"(?:小計|税抜金額|税抜合計|税抜計|本体価格|本体合計)")
 _TAX = re.compile(_OPEN + r"(?:消費税額?等?|消費税合計|うち消費税|内消費税)")
-_ANY_LABEL = [_ISSUE_DATE, _DUE_DATE, _NUMBER, _REGISTRATION_LABEL, *_TOTALS, _SUBTOTAL, _TAX]
+_ANY_LABEL = [*_ISSUE_DATES, _DUE_DATE, *_NUMBERS, _REGISTRATION_LABEL, *_TOTALS, _SUBTOTAL, _TAX]
 _SEPARATORS = " :：#＃.．"
 
 
@@ -229,43 +233,59 @@ class _Found:
     segment: _Segment
 
 
-def _labelled(
-    lines: Sequence[_Line], label: re.Pattern[str], parse: Callable[[str], _T | None], *, below: bool = True,
-    skip: Callable[[_Line], bool] | None = None,
-) -> _Found | None:
-    """The first value that ``parse`` accepts next to a segment starting with ``label``: in the rest of that
-    segment, in the segments to its right (up to the next label), or under the label in the line below."""
-    for li, line in enumerate(lines):
-        if skip is not None and skip(line):
-            continue
-        for si, seg in enumerate(line.segments):
-            m = label.match(seg.compact)
-            if m is None:
-                continue
-            rest = _after_compact(seg.text, m.end()).strip(_SEPARATORS)
-            if rest and (value := parse(rest)) is not None:
-                return _Found(value, 1.0, line, seg)
-            for right in line.segments[si + 1 :]:
-                if _is_label(right):
-                    break
-                if (value := parse(right.text.strip(_SEPARATORS))) is not None:
-                    return _Found(value, 1.0, line, right)
-            if below and (found := _below(lines, li, seg, parse)) is not None:
-                return found
-    return None
-
-
-def _below(lines: Sequence[_Line], li: int, label: _Segment, parse: Callable[[str], _T | None]) -> _Found | None:
-    height = label.bottom - label.top
-    for line in lines[li + 1 : li + 4]:
-        if line.top - label.bottom > 2.5 * height:
+def _values_near(
+    lines: Sequence[_Line],
+    li: int,
+    si: int,
+    m: re.Match[str],
+    parse: Callable[[str], _T | None],
+    *,
+    below: bool,
+) -> Iterable[_Found]:
+    """Values ``parse`` accepts next to the label matched by ``m`` in segment ``si`` of line ``li``, nearest
+    first: the rest of the segment, the segments to its right up to the next label, the text under it."""
+    line = lines[li]
+    seg = line.segments[si]
+    rest = _after_compact(seg.text, m.end()).strip(_SEPARATORS)
+    if rest and (value := parse(rest)) is not None:
+        yield _Found(value, 1.0, line, seg)
+    for right in line.segments[si + 1 :]:
+        if _is_label(right):
             break
-        under = [w for w in line.words if w.x1 > label.x0 - 6 and w.x0 < label.x1 + 6]
-        if not under:
-            continue
-        seg = _Segment(under)
-        value = parse(seg.text.strip(_SEPARATORS))
-        return _Found(value, 0.9, line, seg) if value is not None else None
+        if (value := parse(right.text.strip(_SEPARATORS))) is not None:
+            yield _Found(value, 1.0, line, right)
+    if not below:
+        return
+    height = seg.bottom - seg.top
+    for other in lines[li + 1 : li + 4]:
+        if other.top - seg.bottom > 2.5 * height:
+            break
+        under = [w for w in other.words if w.x1 > seg.x0 - 6 and w.x0 < seg.x1 + 6]
+        if under:
+            cell = _Segment(under)
+            if (value := parse(cell.text.strip(_SEPARATORS))) is not None:
+                yield _Found(value, 0.9, other, cell)
+            break
+
+
+def _labelled(
+    lines: Sequence[_Line],
+    labels: Sequence[re.Pattern[str]],
+    parse: Callable[[str], _T | None],
+    *,
+    below: bool = True,
+    skip: Collection[int] = (),
+) -> _Found | None:
+    """The value nearest the first label (in the order of ``labels``, then top to bottom) that has one."""
+    for label in labels:
+        for li, line in enumerate(lines):
+            if line.index in skip:
+                continue
+            for si, seg in enumerate(line.segments):
+                m = label.match(seg.compact)
+                if m is not None:
+                    for found in _values_near(lines, li, si, m, parse, below=below):
+                        return found
     return None
 
 
@@ -274,10 +294,15 @@ def _parse_date(text: str) -> Any:
 
 
 def _parse_number(text: str) -> str | None:
-    token = text.strip(_SEPARATORS).split(" ")[0] if text.strip(_SEPARATORS) else ""
-    if token and any(ch.isdigit() for ch in token) and len(token) <= 40:
+    stripped = text.strip(_SEPARATORS)
+    token = stripped.split(" ")[0] if stripped else ""
+    if token and any(ch.isdigit() for ch in token) and len(token) <= 40 and find_date(token) is None:
         return token
     return None
+
+
+def _parse_amounts(text: str) -> list[int] | None:
+    return find_amounts(text) or None
 
 
 def _parse_first_amount(text: str) -> int | None:
@@ -290,21 +315,28 @@ _ENTITY = re.compile(
     r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|医療法人|税理士法人|"
     r"\((?:株|有|同|資|名)\)"
 )
-_NOT_ISSUER_LINE = re.compile(r"銀行|信用金庫|振込|口座|名義|御中|支店")
+_NOT_ISSUER = re.compile(r"銀行|信用金庫|信用組合|振込|口座|名義|御中|支店")
+_BANK_LABEL = re.compile(r"(?:振込先|口座|名義)[:：]?$")
 _HONORIFIC = re.compile(r"(?:御中|様|殿)$")
+_NOT_RECIPIENT = re.compile(r"^(?:お客様|お客さま|ご担当者?様?|担当者?様?|上様?|各位)")
 _TRAILING_TITLES = re.compile(r"\s+(?:代表取締役|代表社員|代表者?|取締役|担当|TEL|Tel|電話|〒).*$")
 _DESC_HEADER = re.compile(
     r"^(?:品名|品目|内容|摘要|商品名?|項目|明細|品番・?品名|商品・?サービス|サービス内容|作業内容|件名|品名・?規格)"
 )
 _TABLE_STOP = re.compile(
     r"^[(【\[]?(?:小計|合計|総合計|総計|税抜|税込合計|消費税|うち消費税|内消費税|税率|\d{1,2}%対象|振込|お振込|"
-    r"備考|[※★☆*]?(?:印|は)?軽減|[※★☆*]印|[※★☆*]は|以下余白|値引後合計)"
+    r"備考|[※★☆*]?(?:印|は)?軽減|[※★☆*]印|[※★☆*]は|以下余白|値引後合計|「軽」)"
 )
-_MARKS = "※★☆*＊"
-_MARK_EDGE = re.compile(rf"^[{_MARKS}]+\s*|\s*(?:[{_MARKS}]+|\(軽\)|\(軽減\))$")
+_MARKS = "※★☆*＊◆"
+_MARK_EDGE = re.compile(rf"^[{_MARKS}]+\s*|\s*(?:[{_MARKS}]+|\(軽\)|\(軽減\)|\(軽減税率\))$")
 _RATE_IN_CELL = re.compile(r"(\d{1,2})\s*%")
+_ZERO_RATED = re.compile(r"非課税|不課税|対象外|免税")
 _BUCKET = re.compile(r"(?:税率\s*)?(\d{1,2})\s*%\s*対象")
 _BUCKET_ROW = re.compile(r"^[(\[]?(?:税率)?\s*[※★]?\s*(\d{1,2})\s*%")
+_RATE_TAX = re.compile(
+    r"消費税額?等?\s*[(\[]?\s*(\d{1,2})\s*%\s*[)\]]?|(\d{1,2})\s*%\s*(?:分)?\s*消費税額?等?"
+)
+_PAGE_NUMBER = re.compile(r"^(?:-?\d+-?|\d+/\d+|\d+ページ|(?:page|p\.?)\d+(?:/\d+)?)$", re.IGNORECASE)
 _QTY = re.compile(r"-?\d+(?:\.\d+)?")
 _INCLUSIVE_TEXT = re.compile(r"うち消費税|内消費税|(?<!国)内税|消費税込")
 
@@ -354,42 +386,53 @@ class _Bucket:
 
 
 class _Reader:
-    def __init__(self, lines: list[_Line], page_height: float, rulings: list[tuple[float, float, float]]) -> None:
+    def __init__(
+        self, lines: list[_Line], page_height: float, rulings: list[tuple[float, float, float]]
+    ) -> None:
         self.lines = lines
         self.rulings = rulings  # vertical lines and rectangle sides: (x, top, bottom), pages stacked
         self.page_height = page_height
+        self.skip: set[int] = set()  # lines of the item table, never searched for labels
+        self.rate_taxes: dict[int, int] = {}  # 「消費税(10%) ¥y」 lines
         self.confidence: dict[str, float] = {}
         self.findings: list[Finding] = []
 
+    def _line_of(self, seg: _Segment) -> int:
+        for line in self.lines:
+            if seg.words[0] in line.words:
+                return line.index
+        return -1
+
     # -- parties ---------------------------------------------------------------------------------------
     def recipient(self) -> tuple[str | None, _Segment | None]:
-        best: tuple[int, float, _Segment, str] | None = None
+        best: tuple[tuple[int, float], _Segment, str] | None = None
         for line in self.lines:
+            if line.index in self.skip:
+                continue
             for si, seg in enumerate(line.segments):
                 m = _HONORIFIC.search(seg.compact)
-                if m is None or seg.compact.startswith(("お客様", "お客さま")):
+                if m is None or _NOT_RECIPIENT.match(seg.compact):
                     continue
                 name = re.sub(r"\s*(?:御中|様|殿)$", "", seg.text).strip()
                 anchor = seg
                 if not name and si > 0:
                     anchor = line.segments[si - 1]
                     name = anchor.text
-                if not name or len(name) < 2:
+                if len(name) < 2 or _NOT_RECIPIENT.match(name):
                     continue
-                rank = {"御中": 0, "様": 1, "殿": 2}[m.group(0)]
-                key = (rank, -seg.size)
-                if best is None or key < (best[0], best[1]):
-                    best = (rank, -seg.size, anchor, name)
+                key = ({"御中": 0, "様": 1, "殿": 2}[m.group(0)], -seg.size)
+                if best is None or key < best[0]:
+                    best = (key, anchor, name)
         if best is None:
             self.confidence["recipient"] = 0.0
             return None, None
         try:
-            party = normalize_party(best[3])
+            party = normalize_party(best[2])
         except PartyNameError:
             self.confidence["recipient"] = 0.0
             return None, None
-        self.confidence["recipient"] = 1.0 if best[0] == 0 else 0.8
-        return party.name, best[2]
+        self.confidence["recipient"] = 1.0 if best[0][0] == 0 else 0.8
+        return party.name, best[1]
 
     def registration(self) -> tuple[_Segment | None, str | None, bool | None]:
         found: tuple[float, _Segment, str] | None = None
@@ -398,14 +441,25 @@ class _Reader:
                 m = REGISTRATION_RE.search(seg.text)
                 if m is None:
                     continue
-                labelled = bool(_REGISTRATION_LABEL.search(seg.compact) or _REGISTRATION_LABEL.search(line.compact))
+                labelled = bool(
+                    _REGISTRATION_LABEL.search(seg.compact) or _REGISTRATION_LABEL.search(line.compact)
+                )
                 conf = 1.0 if labelled else 0.8
                 if found is None or conf > found[0]:
                     found = (conf, seg, m.group(0))
         if found is None:
+            # A 登録番号 label with something that is not T + 13 digits: report the format error.
+            hit = _labelled(
+                self.lines,
+                [_REGISTRATION_LABEL],
+                lambda t: t if re.search(r"\d", t) else None,
+                skip=self.skip,
+            )
+            if hit is not None:
+                self.findings.extend(check_registration_number(hit.value).findings)
             self.confidence["registration_number"] = 0.0
             self.confidence["registration_number_valid"] = 0.0
-            return None, None, None
+            return (hit.segment if hit else None), None, None
         conf, seg, raw = found
         check = check_registration_number(raw)
         self.findings.extend(check.findings)
@@ -413,46 +467,50 @@ class _Reader:
         self.confidence["registration_number_valid"] = conf if check.check_digit_ok is not None else 0.0
         return seg, check.normalized, check.check_digit_ok
 
-    def issuer(self, registration: _Segment | None, recipient: _Segment | None, table: _Table | None) -> str | None:
-        skip_lines = table.line_indexes if table else set()
-        candidates: list[tuple[_Line, _Segment, str]] = []
+    def issuer(self, registration: _Segment | None, recipient: _Segment | None) -> str | None:
+        recipient_line = self._line_of(recipient) if recipient is not None else -1
+        candidates: list[tuple[_Segment, str]] = []
         for line in self.lines:
-            if line.index in skip_lines or _NOT_ISSUER_LINE.search(line.compact):
+            if line.index in self.skip or line.index == recipient_line:
                 continue
-            for seg in line.segments:
-                if seg is recipient or _HONORIFIC.search(seg.compact) or len(seg.compact) > 40:
+            for k, seg in enumerate(line.segments):
+                if _HONORIFIC.search(seg.compact) or len(seg.compact) > 40 or not _ENTITY.search(seg.compact):
                     continue
-                if recipient is not None and line.index == self._line_of(recipient):
-                    continue
-                if _ENTITY.search(seg.compact):
-                    text = re.split(r"[:：]", seg.text)[-1]
-                    text = _TRAILING_TITLES.sub("", text).strip()
-                    if text:
-                        candidates.append((line, seg, text))
+                if _NOT_ISSUER.search(seg.compact) or (
+                    k and _BANK_LABEL.search(line.segments[k - 1].compact)
+                ):
+                    continue  # bank details: 振込先 …, 口座名義 …
+                text = _TRAILING_TITLES.sub("", re.split(r"[:：]", seg.text)[-1]).strip()
+                if text:
+                    candidates.append((seg, text))
         chosen: tuple[str, float] | None = None
         if candidates and registration is not None:
-            def cost(c: tuple[_Line, _Segment, str]) -> float:
-                seg = c[1]
-                dy = registration.top - seg.bottom
-                return abs(dy) + (0 if dy >= -2 else 30) + 0.3 * abs(seg.x0 - registration.x0)
+
+            def cost(c: tuple[_Segment, str]) -> float:
+                dy = registration.top - c[0].bottom  # positive: the name is above the number
+                return abs(dy) + (0 if dy >= -2 else 30) + 0.3 * abs(c[0].x0 - registration.x0)
 
             best = min(candidates, key=cost)
-            chosen = (best[2], 1.0 if cost(best) < 150 else 0.7)
+            chosen = (best[1], 1.0 if cost(best) < 150 else 0.7)
         elif candidates:
-            top_half = [c for c in candidates if c[1].top % self.page_height < self.page_height / 2] or candidates
-            best = max(top_half, key=lambda c: c[1].size)
-            chosen = (best[2], 0.6)
+            top_half = [
+                c for c in candidates if c[0].top % self.page_height < self.page_height / 2
+            ] or candidates
+            chosen = (max(top_half, key=lambda c: c[0].size)[1], 0.6)
         elif registration is not None:
-            # No legal form (a sole proprietor): the name-like text just above the registration number.
+            # No legal form (a sole proprietor): the biggest name-like text in the block just above the
+            # registration number (the trade name rather than the owner's name printed under it).
+            names: list[_Segment] = []
             for line in reversed(self.lines[: self._line_of(registration)]):
                 if registration.top - line.bottom > 60:
                     break
-                for seg in line.segments:
-                    if abs(seg.x0 - registration.x0) < 20 and not re.search(r"\d|〒|TEL|FAX|@", seg.text):
-                        chosen = (seg.text, 0.4)
-                        break
-                if chosen:
-                    break
+                names += [
+                    s
+                    for s in line.segments
+                    if abs(s.x0 - registration.x0) < 20 and not re.search(r"\d|〒|TEL|FAX|@|:", s.text)
+                ]
+            if names:
+                chosen = (max(names, key=lambda s: s.size).text, 0.4)
         if chosen is None:
             self.confidence["issuer"] = 0.0
             return None
@@ -464,17 +522,11 @@ class _Reader:
         self.confidence["issuer"] = chosen[1]
         return name
 
-    def _line_of(self, seg: _Segment) -> int:
-        for line in self.lines:
-            if seg.words[0] in line.words:
-                return line.index
-        return -1
-
     # -- simple labelled fields ------------------------------------------------------------------------
     def dates_and_number(self) -> tuple[Any, Any, str | None]:
-        issue = _labelled(self.lines, _ISSUE_DATE, _parse_date)
-        due = _labelled(self.lines, _DUE_DATE, _parse_date)
-        number = _labelled(self.lines, _NUMBER, _parse_number)
+        due = _labelled(self.lines, [_DUE_DATE], _parse_date, skip=self.skip)
+        issue = _labelled(self.lines, _ISSUE_DATES, _parse_date, skip=self.skip)
+        number = _labelled(self.lines, _NUMBERS, _parse_number, skip=self.skip)
         issue_value = issue.value if issue else None
         self.confidence["issue_date"] = issue.confidence if issue else 0.0
         if issue is None:
@@ -495,8 +547,13 @@ class _Reader:
     def _columns(self, header: _Line) -> list[_Column] | None:
         """The header's columns: between the vertical rulings that cross the header row when the table is
         ruled, else split halfway between the header cells."""
-        xs = sorted({round(x, 1) for x, top, bottom in self.rulings
-                     if top <= header.top + 2 and bottom >= header.bottom - 2})
+        xs = sorted(
+            {
+                round(x, 1)
+                for x, top, bottom in self.rulings
+                if top <= header.top + 2 and bottom >= header.bottom - 2
+            }
+        )
         merged: list[float] = []
         for x in xs:
             if not merged or x - merged[-1] > 3:
@@ -522,21 +579,25 @@ class _Reader:
         i = 0
         while i < len(self.lines):
             header = self.lines[i]
-            if not any(_DESC_HEADER.match(s.compact) for s in header.segments) or "金額" not in header.compact:
-                i += 1
-                continue
-            columns = self._columns(header)
+            columns = None
+            if any(_DESC_HEADER.match(s.compact) for s in header.segments) and "金額" in header.compact:
+                columns = self._columns(header)
             if columns is None:
                 i += 1
                 continue
-            inclusive = any(c.kind in ("price", "amount") and re.search(r"税込|内税", c.seg.compact) for c in columns)
+            inclusive = any(
+                c.kind in ("price", "amount") and re.search(r"税込|内税", c.seg.compact) for c in columns
+            )
             rows: list[tuple[_Line, dict[str, str]]] = []
             last = header
             j = i + 1
             while j < len(self.lines):
                 line = self.lines[j]
-                if line.page != header.page and line.page != last.page:
-                    break
+                if line.page > last.page + 1:
+                    break  # a table goes on at the top of the next page at most
+                if _PAGE_NUMBER.match(line.compact):
+                    j += 1
+                    continue
                 if any(_TABLE_STOP.match(s.compact) for s in line.segments):
                     break
                 if line.page == last.page and line.top - last.bottom > 6 * max(header.size, 1):
@@ -551,10 +612,8 @@ class _Reader:
                 if "amount" in joined:
                     rows.append((line, joined))
                     last = line
-                elif (
-                    rows and set(joined) <= {"desc"} and line.top - last.bottom < 0.8 * line.size
-                ):  # a wrapped description
-                    prev = rows[-1][1]
+                elif rows and set(joined) <= {"desc"} and line.top - last.bottom < 0.8 * line.size:
+                    prev = rows[-1][1]  # a description wrapped onto a second line
                     prev["desc"] = f"{prev.get('desc', '')} {joined['desc']}".strip()
                     last = line
                 j += 1
@@ -566,144 +625,215 @@ class _Reader:
         for t in tables[1:]:
             merged.rows.extend(t.rows)
             merged.inclusive = merged.inclusive or t.inclusive
+        self.skip = merged.line_indexes
         return merged
 
-    def lines_from(self, table: _Table | None, default_rate: int) -> list[InvoiceLine]:
+    def items(self, table: _Table | None, default_rate: int) -> list[InvoiceLine]:
         if table is None:
             return []
         out = []
         for _, cells in table.rows:
-            try:
-                amount = parse_amount(cells["amount"]).value
-            except AmountParseError:
-                found = find_amounts(cells["amount"])
-                if not found:
-                    continue
-                amount = found[-1]
+            amount = _cell_amount(cells["amount"], last=True)
             desc = collapse_spaces(cells.get("desc", ""))
+            if amount is None or not desc:
+                continue
             marked = False
             while (m := _MARK_EDGE.search(desc)) and m.group(0):
                 desc = (desc[: m.start()] + desc[m.end() :]).strip()
                 marked = True
-            rate = 8 if marked else default_rate
+            others = " ".join(v for k, v in cells.items() if k not in ("desc", "amount", "price", "qty"))
+            rate = 8 if marked or any(mark in others for mark in _MARKS) or "軽" in others else default_rate
             rate_cell = cells.get("rate", "")
             if (rm := _RATE_IN_CELL.search(rate_cell)) is not None:
                 rate = int(rm.group(1))
-            elif any(mark in rate_cell for mark in _MARKS):
-                rate = 8
+            elif _ZERO_RATED.search(rate_cell):
+                rate = 0
             quantity = None
             if (qm := _QTY.search(cells.get("qty", "").replace(",", ""))) is not None:
                 quantity = float(qm.group(0))
-            unit_price = None
-            if cells.get("price"):
-                try:
-                    unit_price = parse_amount(cells["price"]).value
-                except AmountParseError:
-                    found = find_amounts(cells["price"])
-                    unit_price = found[0] if found else None
-            if not desc:
-                continue
-            out.append(InvoiceLine(description=desc, quantity=quantity, unit_price=unit_price, amount=amount, rate=rate))
+            unit_price = _cell_amount(cells["price"]) if cells.get("price") else None
+            out.append(
+                InvoiceLine(
+                    description=desc, quantity=quantity, unit_price=unit_price, amount=amount, rate=rate
+                )
+            )
         return out
 
     # -- totals ----------------------------------------------------------------------------------------
-    def buckets(self, skip: set[int]) -> list[_Bucket]:
+    def buckets(self) -> list[_Bucket]:
+        """Per-rate bases and taxes: 「10%対象 ¥x 消費税 ¥y」 lines, rate tables, 「消費税(10%) ¥y」 lines."""
         found: dict[int, _Bucket] = {}
+        bases: dict[int, tuple[int, bool | None]] = {}
+        taxes: dict[int, int] = {}
         header_gross: bool | None = None
         for line in self.lines:
-            if line.index in skip:
+            if line.index in self.skip:
                 continue
             if "税率" in line.compact and "消費税" in line.compact and not find_amounts(line.text):
                 header_gross = True if "税込" in line.compact else False if "税抜" in line.compact else None
                 continue
             matches = list(_BUCKET.finditer(line.text))
             for k, m in enumerate(matches):
-                region = line.text[m.end() : matches[k + 1].start() if k + 1 < len(matches) else len(line.text)]
+                region = line.text[
+                    m.end() : matches[k + 1].start() if k + 1 < len(matches) else len(line.text)
+                ]
                 amounts = find_amounts(region)
-                if len(amounts) < 2:
+                if not amounts:
                     continue
                 head = re.sub(r"\s+", "", region)[:12]
-                gross = True if re.search(r"税込|うち|内消費税", region) else False if "税抜" in head else None
-                found.setdefault(int(m.group(1)), _Bucket(int(m.group(1)), amounts[0], amounts[1], gross))
+                gross = (
+                    True if re.search(r"税込|うち|内消費税", region) else False if "税抜" in head else None
+                )
+                rate = int(m.group(1))
+                if len(amounts) >= 2:
+                    found.setdefault(rate, _Bucket(rate, amounts[0], amounts[1], gross))
+                else:
+                    bases.setdefault(rate, (amounts[0], gross))
             if matches:
                 continue
-            row = _BUCKET_ROW.match(line.compact)
-            if row is not None:
+            if (row := _BUCKET_ROW.match(line.compact)) is not None:
                 amounts = find_amounts(line.text[line.text.find("%") + 1 :])
                 if len(amounts) >= 2:
-                    found.setdefault(int(row.group(1)), _Bucket(int(row.group(1)), amounts[0], amounts[1], header_gross))
+                    rate = int(row.group(1))
+                    found.setdefault(rate, _Bucket(rate, amounts[0], amounts[1], header_gross))
+                continue
+            for seg_i, seg in enumerate(line.segments):
+                if (tm := _RATE_TAX.match(seg.compact)) is not None:
+                    rest = (
+                        _after_compact(seg.text, tm.end())
+                        + " "
+                        + " ".join(s.text for s in line.segments[seg_i + 1 : seg_i + 2])
+                    )
+                    if (amount := _parse_first_amount(rest)) is not None:
+                        taxes.setdefault(int(tm.group(1) or tm.group(2)), amount)
+        for rate, (base, gross) in bases.items():
+            if rate in taxes:
+                found.setdefault(rate, _Bucket(rate, base, taxes[rate], gross))
+        self.rate_taxes = taxes
         return [found[r] for r in sorted(found, reverse=True)]
 
-    def total(self) -> _Found | None:
+    def total(self, expected: set[int]) -> _Found | None:
+        """The billed amount: the first labelled value that agrees with the breakdown (``expected``), else
+        the first labelled value."""
+        first: _Found | None = None
         for label in _TOTALS:
-            hit = _labelled(self.lines, label, _parse_first_amount, below=True)
-            if hit is not None:
-                return hit
-        return None
+            for li, line in enumerate(self.lines):
+                if line.index in self.skip:
+                    continue
+                for si, seg in enumerate(line.segments):
+                    m = label.match(seg.compact)
+                    if m is None:
+                        continue
+                    for found in _values_near(self.lines, li, si, m, _parse_amounts, below=True):
+                        agreeing = [a for a in found.value if a in expected]
+                        if agreeing:
+                            return _Found(agreeing[0], found.confidence, found.line, found.segment)
+                        if first is None:
+                            first = _Found(found.value[0], 0.7, found.line, found.segment)
+                        break
+        return first
+
+    def derived_buckets(
+        self, items: list[InvoiceLine], inclusive: bool, total: int | None
+    ) -> list[TaxBucket]:
+        """No breakdown printed: per rate from the lines and 「消費税(10%)」, or, with one rate, from 小計 and
+        消費税 (外税) or the total and うち消費税 (内税)."""
+        rates = sorted({i.rate for i in items}, reverse=True)
+        if not rates:
+            return []
+        if all(r in self.rate_taxes for r in rates) and not inclusive:
+            return [
+                TaxBucket(rate=r, net=sum(i.amount for i in items if i.rate == r), tax=self.rate_taxes[r])
+                for r in rates
+            ]
+        if len(rates) != 1:
+            return []
+        rate = rates[0]
+        tax = _labelled(self.lines, [_TAX], _parse_first_amount, below=False, skip=self.skip)
+        if tax is None:
+            return []
+        if inclusive:
+            gross = total if total is not None else sum(i.amount for i in items)
+            return [TaxBucket(rate=rate, net=gross - tax.value, tax=tax.value)]
+        sub = _labelled(self.lines, [_SUBTOTAL], _parse_first_amount, below=False, skip=self.skip)
+        net = sub.value if sub else sum(i.amount for i in items)
+        return [TaxBucket(rate=rate, net=net, tax=tax.value)]
+
+
+def _cell_amount(text: str, *, last: bool = False) -> int | None:
+    try:
+        return parse_amount(text).value
+    except AmountParseError:
+        found = find_amounts(text)
+        return (found[-1] if last else found[0]) if found else None
 
 
 def _missing(field_name: str, label: str, severity: Severity = Severity.WARNING) -> Finding:
     return Finding(
         code="extract.field_missing",
         severity=severity,
-        message=f"{label} が見つかりません ({field_name} not found on the document)",
+        message=f"{label}が見つかりません ({field_name} not found on the document)",
         field=field_name,
     )
+
+
+def _title(lines: Iterable[_Line], page_height: float) -> str:
+    top = [line for line in lines if line.page == 0 and line.top < page_height * 0.3]
+    return max(top, key=lambda line: line.size).compact if top else ""
 
 
 def _read_fields(
     lines: list[_Line], page_height: float, rulings: list[tuple[float, float, float]]
 ) -> tuple[DocumentType, Invoice, dict[str, float], list[Finding]]:
     r = _Reader(lines, page_height, rulings)
+    table = r.table()
     recipient, recipient_seg = r.recipient()
     reg_seg, registration, reg_valid = r.registration()
+    issuer = r.issuer(reg_seg, recipient_seg)
     issue, due, number = r.dates_and_number()
-    table = r.table()
-    skip = table.line_indexes if table else set()
-    issuer = r.issuer(reg_seg, recipient_seg, table)
 
-    total_hit = r.total()
+    raw = r.buckets()
+    expected_totals = {sum(b.base + b.tax for b in raw), sum(b.base for b in raw)} if raw else set()
+    total_hit = r.total(expected_totals)
     total = total_hit.value if total_hit else None
-    raw_buckets = r.buckets(skip)
 
     inclusive_marker = (table is not None and table.inclusive) or any(
         _INCLUSIVE_TEXT.search(line.compact) for line in lines
     )
-    if raw_buckets and any(b.gross is None for b in raw_buckets) and total is not None:
-        if sum(b.base + b.tax for b in raw_buckets) == total:
-            guess: bool | None = False
-        elif sum(b.base for b in raw_buckets) == total:
+    if any(b.gross is None for b in raw):
+        guess: bool | None = inclusive_marker
+        if total is not None and sum(b.base + b.tax for b in raw) == total:
+            guess = False
+        elif total is not None and sum(b.base for b in raw) == total:
             guess = True
-        else:
-            guess = inclusive_marker
-        raw_buckets = [_Bucket(b.rate, b.base, b.tax, guess if b.gross is None else b.gross) for b in raw_buckets]
-    inclusive = inclusive_marker or any(b.gross for b in raw_buckets)
+        raw = [_Bucket(b.rate, b.base, b.tax, guess if b.gross is None else b.gross) for b in raw]
+    inclusive = inclusive_marker or any(b.gross for b in raw)
     r.confidence["tax_inclusive_pricing"] = 1.0 if inclusive or table is not None else 0.8
 
-    buckets = [TaxBucket(rate=b.rate, net=b.base - b.tax if b.gross else b.base, tax=b.tax) for b in raw_buckets]
-    default_rate = buckets[0].rate if len(buckets) == 1 else 10
-    items = r.lines_from(table, default_rate)
+    buckets = [TaxBucket(rate=b.rate, net=b.base - b.tax if b.gross else b.base, tax=b.tax) for b in raw]
+    items = r.items(table, buckets[0].rate if len(buckets) == 1 else 10)
     breakdown_conf = 1.0 if buckets else 0.0
     if not buckets and items:
-        buckets = _derived_buckets(r, items, inclusive, total, skip)
+        buckets = r.derived_buckets(items, inclusive, total)
         breakdown_conf = 0.7 if buckets else 0.0
-    if buckets and total is not None and sum(b.net + b.tax for b in buckets) != total:
+    consistent = total is not None and bool(buckets) and sum(b.net + b.tax for b in buckets) == total
+    if buckets and total is not None and not consistent:
         breakdown_conf = min(breakdown_conf, 0.5)
     r.confidence["tax_breakdown"] = breakdown_conf
 
     if total is None and buckets:
         total = sum(b.net + b.tax for b in buckets)
         r.confidence["total"] = 0.6
-    elif total is not None:
-        consistent = not buckets or sum(b.net + b.tax for b in buckets) == total
-        r.confidence["total"] = total_hit.confidence if consistent and total_hit else 0.7
+    elif total_hit is not None:
+        r.confidence["total"] = 1.0 if consistent or (not buckets and total_hit.confidence >= 0.9) else 0.7
     else:
         r.confidence["total"] = 0.0
 
     if items:
-        sums_match = all(
-            sum(i.amount for i in items if i.rate == b.rate) == (b.net + b.tax if inclusive else b.net) for b in buckets
-        ) and {i.rate for i in items} <= {b.rate for b in buckets}
+        sums_match = {i.rate for i in items} <= {b.rate for b in buckets} and all(
+            sum(i.amount for i in items if i.rate == b.rate) == (b.net + b.tax if inclusive else b.net)
+            for b in buckets
+        )
         r.confidence["lines"] = 1.0 if buckets and sums_match else 0.7
     else:
         r.confidence["lines"] = 0.0
@@ -727,8 +857,13 @@ def _read_fields(
         lines=items,
         needs_ocr=False,
     )
-    required = [("issuer", "発行者名"), ("issue_date", "請求日"), ("total", "合計金額"),
-                ("tax_breakdown", "税率ごとの内訳"), ("lines", "明細")]
+    required = [
+        ("issuer", "発行者名"),
+        ("issue_date", "請求日"),
+        ("total", "合計金額"),
+        ("tax_breakdown", "税率ごとの内訳"),
+        ("lines", "明細"),
+    ]
     if doc_type == DocumentType.INVOICE:
         required += [("invoice_number", "請求番号"), ("recipient", "宛名")]
     for name, label in required:
@@ -738,33 +873,6 @@ def _read_fields(
         r.findings.append(_missing("due_date", "支払期限", Severity.INFO))
     confidence = {name: round(r.confidence.get(name, 0.0), 2) for name in Invoice.model_fields}
     return doc_type, invoice, confidence, r.findings
-
-
-def _derived_buckets(
-    r: _Reader, items: list[InvoiceLine], inclusive: bool, total: int | None, skip: set[int]
-) -> list[TaxBucket]:
-    """One rate and no breakdown printed: the bucket from 小計 and 消費税 (or total and うち消費税)."""
-    rates = {i.rate for i in items}
-    if len(rates) != 1:
-        return []
-    rate = rates.pop()
-    not_table: Callable[[_Line], bool] = lambda line: line.index in skip  # noqa: E731
-    tax = _labelled(r.lines, _TAX, _parse_first_amount, below=False, skip=not_table)
-    if tax is None:
-        return []
-    if inclusive:
-        gross = total if total is not None else sum(i.amount for i in items)
-        return [TaxBucket(rate=rate, net=gross - tax.value, tax=tax.value)]
-    sub = _labelled(r.lines, _SUBTOTAL, _parse_first_amount, below=False, skip=not_table)
-    net = sub.value if sub else sum(i.amount for i in items)
-    return [TaxBucket(rate=rate, net=net, tax=tax.value)]
-
-
-def _title(lines: Iterable[_Line], page_height: float) -> str:
-    top = [line for line in lines if line.page == 0 and line.top < page_height * 0.3]
-    if not top:
-        return ""
-    return max(top, key=lambda line: line.size).compact
 
 
 # -- PDF level ------------------------------------------------------------------------------------------
@@ -783,12 +891,23 @@ def _words_of(pdf: Any, name: str) -> tuple[list[_Line], float, list[tuple[float
         for w in raw:
             text = normalize_text(w["text"]).strip()
             if text:
-                words.append(_Word(text, float(w["x0"]), float(w["x1"]), float(w["top"]) + offset,
-                                   float(w["bottom"]) + offset, float(w["size"])))
+                words.append(
+                    _Word(
+                        text,
+                        float(w["x0"]),
+                        float(w["x1"]),
+                        float(w["top"]) + offset,
+                        float(w["bottom"]) + offset,
+                        float(w["size"]),
+                    )
+                )
         if words:
             lines.extend(_group_lines(words, page_no, len(lines)))
-            rulings.extend((float(e["x0"]), float(e["top"]) + offset, float(e["bottom"]) + offset)
-                           for e in page.vertical_edges if float(e["bottom"]) - float(e["top"]) > 3)
+            rulings.extend(
+                (float(e["x0"]), float(e["top"]) + offset, float(e["bottom"]) + offset)
+                for e in page.vertical_edges
+                if float(e["bottom"]) - float(e["top"]) > 3
+            )
         offset += height
         page.close()
     if chars < MIN_TEXT_CHARS:
@@ -802,18 +921,26 @@ def _words_of(pdf: Any, name: str) -> tuple[list[_Line], float, list[tuple[float
 
 def _open(data: bytes, name: str, max_pages: int) -> Any:
     if data[:1024].find(b"%PDF-") < 0:
-        raise _ReadError("pdf.not_a_pdf", f"{name}: this file is not a PDF (it does not start like one), "
-                                          "although its name ends in .pdf.")
+        raise _ReadError(
+            "pdf.not_a_pdf",
+            f"{name}: this file is not a PDF (it does not start like one), although its name ends in .pdf.",
+        )
     if data[-2048:].find(b"%%EOF") < 0:
-        raise _ReadError("pdf.corrupt", f"{name}: the PDF is incomplete (its end is missing); it was probably cut "
-                                        "off while downloading or copying. Fetch it again.")
+        raise _ReadError(
+            "pdf.corrupt",
+            f"{name}: the PDF is incomplete (its end is missing); it was probably cut "
+            "off while downloading or copying. Fetch it again.",
+        )
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-            raise _ReadError("pdf.encrypted", f"{name}: the PDF is protected by a password, so it cannot be read. "
-                                              "Save a copy without the password and put that in the inbox.") from exc
+            raise _ReadError(
+                "pdf.encrypted",
+                f"{name}: the PDF is protected by a password, so it cannot be read. "
+                "Save a copy without the password and put that in the inbox.",
+            ) from exc
         raise _ReadError("pdf.corrupt", f"{name}: the PDF is damaged and cannot be read ({cause}).") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of errors on broken files
         raise _ReadError("pdf.corrupt", f"{name}: the PDF is damaged and cannot be read ({exc}).") from exc
@@ -827,8 +954,11 @@ def _open(data: bytes, name: str, max_pages: int) -> Any:
         raise _ReadError("pdf.corrupt", f"{name}: the PDF has no pages.")
     if pages > max_pages:
         pdf.close()
-        raise _ReadError("pdf.too_many_pages", f"{name}: the PDF has {pages} pages; invoices longer than "
-                                               f"{max_pages} pages are not read automatically (setting max_pages).")
+        raise _ReadError(
+            "pdf.too_many_pages",
+            f"{name}: the PDF has {pages} pages; documents of more than {max_pages} "
+            f"page{'s' if max_pages != 1 else ''} are not read automatically (setting max_pages).",
+        )
     return pdf
 
 

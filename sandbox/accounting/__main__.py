@@ -11,7 +11,9 @@ from sandbox.server import serve_forever
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and serve until Ctrl-C."""
-    parser = argparse.ArgumentParser(prog="python -m sandbox.accounting", description="サンドボックス会計を起動します。")
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.accounting", description="サンドボックス会計を起動します。"
+    )
     parser.add_argument("--db", type=Path, default=Path("var/sandbox/accounting.sqlite3"), help="SQLite file")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8710)

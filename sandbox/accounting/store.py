@@ -29,6 +29,7 @@ __all__ = [
     "Store",
     "connect",
     "migrate",
+    "secret_key",
 ]
 
 _JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -209,11 +210,13 @@ def migrate(conn: sqlite3.Connection, *, username: str, password: str) -> None:
         row = conn.execute("SELECT password_hash FROM users WHERE email = ?", (username,)).fetchone()
         if row is None:
             conn.execute(
-                "INSERT INTO users (email, password_hash) VALUES (?, ?)", (username, generate_password_hash(password))
+                "INSERT INTO users (email, password_hash) VALUES (?, ?)",
+                (username, generate_password_hash(password)),
             )
         elif not check_password_hash(row["password_hash"], password):
             conn.execute(
-                "UPDATE users SET password_hash = ? WHERE email = ?", (generate_password_hash(password), username)
+                "UPDATE users SET password_hash = ? WHERE email = ?",
+                (generate_password_hash(password), username),
             )
 
 
@@ -340,7 +343,8 @@ class Store:
 
     def deal(self, deal_id: int) -> Deal | None:
         row = self.conn.execute(
-            "SELECT d.*, p.name AS partner_name FROM deals d JOIN partners p ON p.id = d.partner_id WHERE d.id = ?",
+            "SELECT d.*, p.name AS partner_name FROM deals d JOIN partners p ON p.id = d.partner_id "
+            "WHERE d.id = ?",
             (deal_id,),
         ).fetchone()
         if row is None:
@@ -348,7 +352,8 @@ class Store:
         lines = tuple(
             DealLine(r["account"], r["tax_category"], r["amount"], r["memo"])
             for r in self.conn.execute(
-                "SELECT account, tax_category, amount, memo FROM deal_lines WHERE deal_id = ? ORDER BY position",
+                "SELECT account, tax_category, amount, memo FROM deal_lines "
+                "WHERE deal_id = ? ORDER BY position",
                 (deal_id,),
             )
         )
@@ -380,7 +385,9 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return Receipt(row["id"], row["filename"], row["content_type"], row["size"], row["sha256"]), row["data"]
+        return Receipt(row["id"], row["filename"], row["content_type"], row["size"], row["sha256"]), row[
+            "data"
+        ]
 
 
 @functools.cache

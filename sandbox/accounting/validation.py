@@ -31,9 +31,9 @@ MAX_AMOUNT = 999_999_999
 MIN_DATE = dt.date(1990, 1, 1)
 MAX_DATE = dt.date(2099, 12, 31)
 
-_LINE_FIELD = re.compile(r"^lines-(\d{1,4})-(account|tax|amount|memo)$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_AMOUNT = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+)$")
+_LINE_FIELD = re.compile(r"^lines-([0-9]{1,4})-(account|tax|amount|memo)$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_AMOUNT = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$")
 # Receipt kinds: extension → (content type, magic bytes at the start of the file).
 _RECEIPT_KINDS: dict[str, tuple[str, bytes]] = {
     ".pdf": ("application/pdf", b"%PDF-"),
@@ -103,7 +103,9 @@ def line_values(form: Mapping[str, str]) -> list[LineValues]:
     return lines or [LineValues()]
 
 
-def _parse_date(raw: str, label: str, name: str, errors: list[FieldError], *, required: bool) -> dt.date | None:
+def _parse_date(
+    raw: str, label: str, name: str, errors: list[FieldError], *, required: bool
+) -> dt.date | None:
     raw = raw.strip()
     if not raw:
         if required:
@@ -118,7 +120,9 @@ def _parse_date(raw: str, label: str, name: str, errors: list[FieldError], *, re
         return None
     if not MIN_DATE <= value <= MAX_DATE:
         errors.append(
-            FieldError(name, f"{label}は{MIN_DATE.isoformat()}から{MAX_DATE.isoformat()}までの日付で入力してください")
+            FieldError(
+                name, f"{label}は{MIN_DATE.isoformat()}から{MAX_DATE.isoformat()}までの日付で入力してください"
+            )
         )
         return None
     return value
@@ -126,7 +130,9 @@ def _parse_date(raw: str, label: str, name: str, errors: list[FieldError], *, re
 
 def _clean_filename(raw: str, extension: str) -> str:
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = unicodedata.normalize("NFC", "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")).strip()
+    name = unicodedata.normalize(
+        "NFC", "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    ).strip()
     if len(name) > MAX_TEXT:
         name = name[: MAX_TEXT - len(extension)] + extension
     return name or f"receipt{extension}"
@@ -165,7 +171,9 @@ def _line(n: int, values: LineValues, errors: list[FieldError]) -> DealLine | No
     else:
         amount = int(raw_amount.replace(",", ""))
         if not 1 <= amount <= MAX_AMOUNT:
-            errors.append(FieldError(f"{prefix}-amount", f"金額は1以上{MAX_AMOUNT:,}以下で入力してください", context))
+            errors.append(
+                FieldError(f"{prefix}-amount", f"金額は1以上{MAX_AMOUNT:,}以下で入力してください", context)
+            )
     memo = values.memo.strip()
     if len(memo) > MAX_TEXT:
         errors.append(FieldError(f"{prefix}-memo", f"備考は{MAX_TEXT}文字以内で入力してください", context))
@@ -189,7 +197,12 @@ def validate_deal(
 
     partner_id: int | None = None
     raw_id, partner_name = form.get("partner_id", "").strip(), form.get("partner_name", "").strip()
-    if raw_id.isascii() and raw_id.isdigit() and partner_name and partner_name_of(int(raw_id)) == partner_name:
+    if (
+        raw_id.isascii()
+        and raw_id.isdigit()
+        and partner_name
+        and partner_name_of(int(raw_id)) == partner_name
+    ):
         partner_id = int(raw_id)
     else:
         errors.append(FieldError("partner_name", "取引先を候補から選択してください"))

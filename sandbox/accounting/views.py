@@ -1,4 +1,4 @@
-"""Pages and JSON API of the sandbox accounting app (one blueprint), with login, CSRF and bearer-token auth."""
+"""Pages and JSON API of the sandbox accounting app (one blueprint): login, CSRF, bearer-token auth."""
 
 from __future__ import annotations
 
@@ -36,7 +36,10 @@ bp = Blueprint("accounting", __name__)
 
 PAGE_SIZE = 50
 PARTNER_SUGGESTIONS = 10
-CSRF_MESSAGE = "セッションの有効期限が切れたか、フォームが古くなっています。ページを再読み込みしてから、もう一度操作してください。"
+CSRF_MESSAGE = (
+    "セッションの有効期限が切れたか、フォームが古くなっています。"
+    "ページを再読み込みしてから、もう一度操作してください。"
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +51,11 @@ _ERROR_MESSAGES: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "ページが見つかりません", "お探しのページは見つかりませんでした。"),
     405: ("method_not_allowed", "操作できません", "このURLではその操作はできません。"),
     413: ("too_large", "データが大きすぎます", "送信されたデータが大きすぎます。証憑は10MBまでです。"),
-    500: ("internal_error", "サーバーエラー", "サーバーでエラーが発生しました。時間をおいてもう一度お試しください。"),
+    500: (
+        "internal_error",
+        "サーバーエラー",
+        "サーバーでエラーが発生しました。時間をおいてもう一度お試しください。",
+    ),
 }
 
 
@@ -120,7 +127,9 @@ def api_auth(view: F) -> F:
         if _bearer_ok():
             return view(*args, **kwargs)
         if _current_user() is None:
-            response = jsonify(error="unauthorized", message="ログインするか、APIトークンを指定してください。")
+            response = jsonify(
+                error="unauthorized", message="ログインするか、APIトークンを指定してください。"
+            )
             response.status_code = 401
             response.headers["WWW-Authenticate"] = 'Bearer realm="sandbox-accounting"'
             return response
@@ -149,7 +158,9 @@ def yen(amount: int) -> str:
 def handle_http_error(exc: HTTPException) -> Response | tuple[Any, int]:
     """HTTP errors in Japanese: JSON under /api/, an error page elsewhere."""
     status = exc.code or 500
-    code, title, message = _ERROR_MESSAGES.get(status, (exc.name.lower().replace(" ", "_"), exc.name, exc.name))
+    code, title, message = _ERROR_MESSAGES.get(
+        status, (exc.name.lower().replace(" ", "_"), exc.name, exc.name)
+    )
     if exc.description and not exc.description.isascii():  # a message of ours, already in Japanese
         message = exc.description
     if request.path.startswith("/api/"):
@@ -273,7 +284,9 @@ def _deal_or_404(deal_id: int) -> Deal:
 @bp.get("/deals/<int:deal_id>")
 @login_required
 def deal(deal_id: int) -> str:
-    return render_template("deal.html", deal=_deal_or_404(deal_id), created=request.args.get("created") == "1")
+    return render_template(
+        "deal.html", deal=_deal_or_404(deal_id), created=request.args.get("created") == "1"
+    )
 
 
 @bp.get("/receipts/<int:receipt_id>")
@@ -284,7 +297,11 @@ def receipt(receipt_id: int) -> Response:
         abort(404, description="証憑が見つかりません")
     meta, data = found
     response = send_file(
-        io.BytesIO(data), mimetype=meta.content_type, as_attachment=True, download_name=meta.filename, etag=meta.sha256
+        io.BytesIO(data),
+        mimetype=meta.content_type,
+        as_attachment=True,
+        download_name=meta.filename,
+        etag=meta.sha256,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -306,7 +323,13 @@ def _deal_json(deal: Deal) -> dict[str, Any]:
             for x in deal.lines
         ],
         "receipts": [
-            {"id": r.id, "filename": r.filename, "content_type": r.content_type, "size": r.size, "sha256": r.sha256}
+            {
+                "id": r.id,
+                "filename": r.filename,
+                "content_type": r.content_type,
+                "size": r.size,
+                "sha256": r.sha256,
+            }
             for r in deal.receipts
         ],
         "created_at": deal.created_at,
@@ -387,7 +410,8 @@ def _yen_filter(amount: int) -> str:
 @bp.after_app_request
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault(
-        "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
     )
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -5,7 +5,8 @@ fictitious customers. Every issuer has a valid corporate registration number (ch
 ``stdnum.jp.cn``). Layouts:
 
 - ``A``: classic 請求書: title centred, recipient 御中 top left, issuer block top right, ruled table
-  品名/数量/単価/金額, totals 小計/消費税/合計 and per-rate lines 「10%対象 ¥x 消費税 ¥y」, ※ on reduced-rate lines.
+  品名/数量/単価/金額, totals 小計/消費税/合計 and per-rate lines 「10%対象 ¥x 消費税 ¥y」, ※ on
+  reduced-rate lines.
 - ``B``: 御請求書: a ruled header box (labels above values), a big ご請求金額 box first, an unruled table
   with a 単位 column, ★ marks, and a rate table 税率/対象金額/消費税額.
 - ``C``: 内税: tax-inclusive unit prices and amounts, a 税率 column, 「うち消費税」 per rate.
@@ -203,64 +204,169 @@ _DISCOUNT = _Item("お値引き", (-500, -1000, -2000, -3000), amount_only=True)
 
 _ISSUERS: tuple[_Issuer, ...] = (
     _Issuer(
-        "サンプル商事", "株式会社サンプル商事", "㈱サンプル商事", "A", "cid", "floor",
-        "〒101-0047", "東京都千代田区内神田2-4-6 内神田ビル5F", "TEL 03-5289-7711",
-        "みずほ銀行 神田支店 普通 1234567", "カ)サンプルショウジ",
-        "INV-{y}{m:02d}-{seq:04d}", "next_month_end", _OFFICE, "担当: 佐藤",
+        "サンプル商事",
+        "株式会社サンプル商事",
+        "㈱サンプル商事",
+        "A",
+        "cid",
+        "floor",
+        "〒101-0047",
+        "東京都千代田区内神田2-4-6 内神田ビル5F",
+        "TEL 03-5289-7711",
+        "みずほ銀行 神田支店 普通 1234567",
+        "カ)サンプルショウジ",
+        "INV-{y}{m:02d}-{seq:04d}",
+        "next_month_end",
+        _OFFICE,
+        "担当: 佐藤",
     ),
     _Issuer(
-        "東京ロジテック", "東京ロジテック株式会社", "東京ロジテック㈱", "A", "ipaex", "floor",
-        "〒140-0002", "東京都品川区東品川3-15-9", "TEL 03-6712-4480 / FAX 03-6712-4481",
-        "三井住友銀行 品川支店 当座 0456789", "トウキヨウロジテツク(カ",
-        "TL-{yy}-{seq:05d}", "days_30", _LOGISTICS, "営業部 高橋",
+        "東京ロジテック",
+        "東京ロジテック株式会社",
+        "東京ロジテック㈱",
+        "A",
+        "ipaex",
+        "floor",
+        "〒140-0002",
+        "東京都品川区東品川3-15-9",
+        "TEL 03-6712-4480 / FAX 03-6712-4481",
+        "三井住友銀行 品川支店 当座 0456789",
+        "トウキヨウロジテツク(カ",
+        "TL-{yy}-{seq:05d}",
+        "days_30",
+        _LOGISTICS,
+        "営業部 高橋",
     ),
     _Issuer(
-        "みどり青果", "有限会社みどり青果", "㈲みどり青果", "B", "ipaex", "half_up",
-        "〒330-0843", "埼玉県さいたま市大宮区吉敷町1-103", "TEL 048-641-2290",
-        "埼玉りそな銀行 大宮支店 普通 3344556", "ユ)ミドリセイカ",
-        "{yy}{m:02d}-{seq:04d}", "next_month_end", _PRODUCE,
+        "みどり青果",
+        "有限会社みどり青果",
+        "㈲みどり青果",
+        "B",
+        "ipaex",
+        "half_up",
+        "〒330-0843",
+        "埼玉県さいたま市大宮区吉敷町1-103",
+        "TEL 048-641-2290",
+        "埼玉りそな銀行 大宮支店 普通 3344556",
+        "ユ)ミドリセイカ",
+        "{yy}{m:02d}-{seq:04d}",
+        "next_month_end",
+        _PRODUCE,
     ),
     _Issuer(
-        "ネクストリンク", "合同会社ネクストリンク", "(同)ネクストリンク", "B", "cid", "floor",
-        "〒150-0002", "東京都渋谷区渋谷1-12-8 渋谷ネクストビル7F", "TEL 03-4577-9012",
-        "楽天銀行 第一営業支店 普通 7012345", "ド)ネクストリンク",
-        "NL{y}{m:02d}{seq:03d}", "month_after_next_10", _IT, "担当: 伊藤",
+        "ネクストリンク",
+        "合同会社ネクストリンク",
+        "(同)ネクストリンク",
+        "B",
+        "cid",
+        "floor",
+        "〒150-0002",
+        "東京都渋谷区渋谷1-12-8 渋谷ネクストビル7F",
+        "TEL 03-4577-9012",
+        "楽天銀行 第一営業支店 普通 7012345",
+        "ド)ネクストリンク",
+        "NL{y}{m:02d}{seq:03d}",
+        "month_after_next_10",
+        _IT,
+        "担当: 伊藤",
     ),
     _Issuer(
-        "やまびこ食品", "株式会社やまびこ食品", "㈱やまびこ食品", "C", "cid", "floor",
-        "〒460-0008", "愛知県名古屋市中区栄3-18-1", "TEL 052-261-7788",
-        "三菱UFJ銀行 名古屋営業部 普通 2233445", "カ)ヤマビコシヨクヒン",
-        "YB-{y}-{seq:04d}", "next_month_end", _FOOD,
+        "やまびこ食品",
+        "株式会社やまびこ食品",
+        "㈱やまびこ食品",
+        "C",
+        "cid",
+        "floor",
+        "〒460-0008",
+        "愛知県名古屋市中区栄3-18-1",
+        "TEL 052-261-7788",
+        "三菱UFJ銀行 名古屋営業部 普通 2233445",
+        "カ)ヤマビコシヨクヒン",
+        "YB-{y}-{seq:04d}",
+        "next_month_end",
+        _FOOD,
     ),
     _Issuer(
-        "ひかり総合サービス", "ひかり総合サービス株式会社", "ひかり総合サービス㈱", "C", "ipaex", "floor",
-        "〒530-0001", "大阪府大阪市北区梅田1-1-3 大阪駅前第3ビル12F", "TEL 06-6341-5500",
-        "りそな銀行 梅田支店 普通 5566778", "ヒカリソウゴウサ-ビス(カ",
-        "H{y}{m:02d}{d:02d}-{seq:02d}", "days_30", _FACILITY, "担当: 中村",
+        "ひかり総合サービス",
+        "ひかり総合サービス株式会社",
+        "ひかり総合サービス㈱",
+        "C",
+        "ipaex",
+        "floor",
+        "〒530-0001",
+        "大阪府大阪市北区梅田1-1-3 大阪駅前第3ビル12F",
+        "TEL 06-6341-5500",
+        "りそな銀行 梅田支店 普通 5566778",
+        "ヒカリソウゴウサ-ビス(カ",
+        "H{y}{m:02d}{d:02d}-{seq:02d}",
+        "days_30",
+        _FACILITY,
+        "担当: 中村",
     ),
     _Issuer(
-        "北斗印刷", "株式会社北斗印刷", "㈱北斗印刷", "D", "cid", "floor",
-        "〒060-0001", "北海道札幌市中央区北一条西4-2-2", "TEL 011-231-4567",
-        "北洋銀行 本店営業部 普通 8899001", "カ)ホクトインサツ",
-        "第{y}-{seq:04d}号", "next_month_end", _PRINT,
+        "北斗印刷",
+        "株式会社北斗印刷",
+        "㈱北斗印刷",
+        "D",
+        "cid",
+        "floor",
+        "〒060-0001",
+        "北海道札幌市中央区北一条西4-2-2",
+        "TEL 011-231-4567",
+        "北洋銀行 本店営業部 普通 8899001",
+        "カ)ホクトインサツ",
+        "第{y}-{seq:04d}号",
+        "next_month_end",
+        _PRINT,
     ),
     _Issuer(
-        "丸福水産", "丸福水産株式会社", "丸福水産㈱", "D", "ipaex", "floor",
-        "〒812-0031", "福岡県福岡市博多区沖浜町12-1", "TEL 092-281-3300",
-        "福岡銀行 博多駅前支店 普通 6677889", "マルフクスイサン(カ",
-        "MF{yy}{m:02d}-{seq:03d}", "days_30", _FISH,
+        "丸福水産",
+        "丸福水産株式会社",
+        "丸福水産㈱",
+        "D",
+        "ipaex",
+        "floor",
+        "〒812-0031",
+        "福岡県福岡市博多区沖浜町12-1",
+        "TEL 092-281-3300",
+        "福岡銀行 博多駅前支店 普通 6677889",
+        "マルフクスイサン(カ",
+        "MF{yy}{m:02d}-{seq:03d}",
+        "days_30",
+        _FISH,
     ),
     _Issuer(
-        "アオバ電設", "株式会社アオバ電設", "㈱アオバ電設", "E", "ipaex", "floor",
-        "〒980-0021", "宮城県仙台市青葉区中央2-9-10 青葉第2ビル3F", "TEL 022-266-1357",
-        "七十七銀行 本店営業部 普通 4455667", "カ)アオバデンセツ",
-        "AD-{y}{m:02d}-{seq:03d}", "next_month_end", _ELECTRIC, "担当: 渡辺",
+        "アオバ電設",
+        "株式会社アオバ電設",
+        "㈱アオバ電設",
+        "E",
+        "ipaex",
+        "floor",
+        "〒980-0021",
+        "宮城県仙台市青葉区中央2-9-10 青葉第2ビル3F",
+        "TEL 022-266-1357",
+        "七十七銀行 本店営業部 普通 4455667",
+        "カ)アオバデンセツ",
+        "AD-{y}{m:02d}-{seq:03d}",
+        "next_month_end",
+        _ELECTRIC,
+        "担当: 渡辺",
     ),
     _Issuer(
-        "さくらベーカリー", "さくらベーカリー株式会社", "さくらベーカリー㈱", "E", "cid", "floor",
-        "〒231-0023", "神奈川県横浜市中区山下町118", "TEL 045-664-8080",
-        "横浜銀行 関内支店 普通 1122334", "サクラベ-カリ-(カ",
-        "SB{yy}-{seq:04d}", "days_30", _BAKERY,
+        "さくらベーカリー",
+        "さくらベーカリー株式会社",
+        "さくらベーカリー㈱",
+        "E",
+        "cid",
+        "floor",
+        "〒231-0023",
+        "神奈川県横浜市中区山下町118",
+        "TEL 045-664-8080",
+        "横浜銀行 関内支店 普通 1122334",
+        "サクラベ-カリ-(カ",
+        "SB{yy}-{seq:04d}",
+        "days_30",
+        _BAKERY,
     ),
 )
 _REGISTRATION: dict[str, str] = {i.key: _registration_number(i.key) for i in _ISSUERS}
@@ -305,6 +411,7 @@ class _Doc:
     inclusive: bool
     lines: tuple[_Line, ...]
     buckets: tuple[_Bucket, ...]  # rate descending
+    variant: int = 0  # 0..99, for optional parts of a layout
 
     @property
     def total(self) -> int:
@@ -344,8 +451,11 @@ def _buckets(lines: Sequence[_Line], *, inclusive: bool, rounding: str) -> tuple
 
 # -- dates --------------------------------------------------------------------------------------------
 def _bank_business_day(d: dt.date) -> bool:
-    return d.weekday() < 5 and not jpholiday.is_holiday(d) and not (d.month == 12 and d.day == 31) and not (
-        d.month == 1 and d.day <= 3
+    return (
+        d.weekday() < 5
+        and not jpholiday.is_holiday(d)
+        and not (d.month == 12 and d.day == 31)
+        and not (d.month == 1 and d.day <= 3)
     )
 
 
@@ -418,7 +528,17 @@ def _make_doc(rng: random.Random, issuer: _Issuer, seq: int) -> _Doc:
         y=issue.year, yy=issue.year % 100, m=issue.month, d=issue.day, seq=seq
     )
     buckets = _buckets(lines, inclusive=inclusive, rounding=issuer.rounding)
-    return _Doc(issuer, recipient, number, issue, _due(issue, issuer.due_rule), inclusive, tuple(lines), buckets)
+    return _Doc(
+        issuer,
+        recipient,
+        number,
+        issue,
+        _due(issue, issuer.due_rule),
+        inclusive,
+        tuple(lines),
+        buckets,
+        rng.randrange(100),
+    )
 
 
 def _expected(doc: _Doc) -> dict[str, Any]:
@@ -488,8 +608,17 @@ class _Pen:
         self.c = c
         self.gothic, self.mincho = _fonts(kind)
 
-    def text(self, x: float, y: float, s: str, size: float = 9, *, align: str = "left", mincho: bool = False,
-             color: Color = black) -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        size: float = 9,
+        *,
+        align: str = "left",
+        mincho: bool = False,
+        color: Color = black,
+    ) -> None:
         c = self.c
         c.setFillColor(color)
         c.setFont(self.mincho if mincho else self.gothic, size)
@@ -510,8 +639,17 @@ class _Pen:
         self.c.setLineWidth(width)
         self.c.line(x * _MM, _H - y0 * _MM, x * _MM, _H - y1 * _MM)
 
-    def box(self, x: float, y: float, w: float, h: float, *, fill: Color | None = None, width: float = 0.5,
-            stroke: Color = black) -> None:
+    def box(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        *,
+        fill: Color | None = None,
+        width: float = 0.5,
+        stroke: Color = black,
+    ) -> None:
         c = self.c
         c.setLineWidth(width)
         c.setStrokeColor(stroke)
@@ -526,9 +664,19 @@ class _Pen:
         self.box(x, y, 16, 16, width=1.2, stroke=_STAMP_RED)
         self.box(x + 1.2, y + 1.2, 13.6, 13.6, width=0.4, stroke=_STAMP_RED)
 
-    def table(self, x: float, y: float, cols: Sequence[tuple[str, float, str]], rows: Sequence[Sequence[str]],
-              *, ruled: bool, size: float = 9, row_h: float = 7.5, header_fill: Color | None = _GREY,
-              min_rows: int = 0) -> float:
+    def table(
+        self,
+        x: float,
+        y: float,
+        cols: Sequence[tuple[str, float, str]],
+        rows: Sequence[Sequence[str]],
+        *,
+        ruled: bool,
+        size: float = 9,
+        row_h: float = 7.5,
+        header_fill: Color | None = _GREY,
+        min_rows: int = 0,
+    ) -> float:
         """Draw a table; ``cols`` are (header, width mm, align). Returns the y below it."""
         width = sum(w for _, w, _ in cols)
         n = max(len(rows), min_rows)
@@ -590,10 +738,14 @@ def _layout_a(pen: _Pen, doc: _Doc) -> None:
     rows = []
     for ln in doc.lines:
         mark = " ※" if ln.rate == 8 else ""
-        rows.append([
-            ln.description + mark, _num(ln.quantity), f"{ln.unit_price:,}" if ln.unit_price is not None else "",
-            f"{ln.amount:,}",
-        ])
+        rows.append(
+            [
+                ln.description + mark,
+                _num(ln.quantity),
+                f"{ln.unit_price:,}" if ln.unit_price is not None else "",
+                f"{ln.amount:,}",
+            ]
+        )
     cols = [("品名", 95, "left"), ("数量", 20, "right"), ("単価", 30, "right"), ("金額", 35, "right")]
     y = pen.table(15, 86, cols, rows, ruled=True, min_rows=8)
     y += 7
@@ -624,8 +776,11 @@ def _layout_b(pen: _Pen, doc: _Doc) -> None:
     pen.text(15, 25, "御請求書", 22)
     pen.hline(15, 195, 29, 1.5)
     # header box: labels on top, values below
-    labels = (("No.", doc.number), ("発行日", doc.issue.strftime("%Y/%m/%d")),
-              ("お支払期限", doc.due.strftime("%Y/%m/%d")))
+    labels = (
+        ("No.", doc.number),
+        ("発行日", doc.issue.strftime("%Y/%m/%d")),
+        ("お支払期限", doc.due.strftime("%Y/%m/%d")),
+    )
     x0 = 115
     for i, (label, value) in enumerate(labels):
         pen.box(x0 + i * 27, 33, 27, 6, fill=_GREY)
@@ -649,12 +804,22 @@ def _layout_b(pen: _Pen, doc: _Doc) -> None:
     rows = []
     for ln in doc.lines:
         mark = "★" if ln.rate == 8 else ""
-        rows.append([
-            mark + ln.description, _num(ln.quantity), ln.unit,
-            f"{ln.unit_price:,}" if ln.unit_price is not None else "", f"{ln.amount:,}",
-        ])
-    cols = [("品目", 92, "left"), ("数量", 18, "right"), ("単位", 16, "center"), ("単価", 27, "right"),
-            ("金額", 27, "right")]
+        rows.append(
+            [
+                mark + ln.description,
+                _num(ln.quantity),
+                ln.unit,
+                f"{ln.unit_price:,}" if ln.unit_price is not None else "",
+                f"{ln.amount:,}",
+            ]
+        )
+    cols = [
+        ("品目", 92, "left"),
+        ("数量", 18, "right"),
+        ("単位", 16, "center"),
+        ("単価", 27, "right"),
+        ("金額", 27, "right"),
+    ]
     y = pen.table(15, 84, cols, rows, ruled=False, row_h=7, header_fill=None)
     y += 8
     pen.text(150, y, "小計", 9)
@@ -667,12 +832,21 @@ def _layout_b(pen: _Pen, doc: _Doc) -> None:
     pen.hline(148, 195, y - 4.5)
     pen.text(150, y, "合計", 10)
     pen.text(195, y, _yen(doc.total, "￥"), 10, align="right")
-    # rate table
-    ty = y + 10
-    pen.text(15, ty, "税率別内訳", 8.5)
-    rate_rows = [[f"{b.rate}%", _yen(b.net, "￥"), _yen(b.tax, "￥")] for b in doc.buckets]
-    end = pen.table(15, ty + 2, [("税率", 20, "center"), ("対象金額(税抜)", 35, "right"), ("消費税額", 30, "right")],
-                    rate_rows, ruled=True, size=8, row_h=6)
+    # rate table (a single-rate invoice may show only 消費税(10%), which names the rate)
+    end = y + 2
+    if len(doc.buckets) > 1 or doc.variant < 50:
+        ty = y + 10
+        pen.text(15, ty, "税率別内訳", 8.5)
+        rate_rows = [[f"{b.rate}%", _yen(b.net, "￥"), _yen(b.tax, "￥")] for b in doc.buckets]
+        end = pen.table(
+            15,
+            ty + 2,
+            [("税率", 20, "center"), ("対象金額(税抜)", 35, "right"), ("消費税額", 30, "right")],
+            rate_rows,
+            ruled=True,
+            size=8,
+            row_h=6,
+        )
     if doc.reduced:
         pen.text(15, end + 5, "★印は軽減税率(8%)対象品目です。", 8)
     pen.text(15, 246, "お振込先", 8.5)
@@ -688,8 +862,11 @@ def _layout_c(pen: _Pen, doc: _Doc) -> None:
     pen.text(105, 26, "(税込価格表示)", 8, align="center")
     pen.text(15, 38, f"{doc.recipient[0]} 御中", 12)
     pen.hline(15, 90, 40)
-    info = (("請求書番号:", doc.number), ("請求日:", f"{doc.issue.year}年{doc.issue.month:02d}月{doc.issue.day:02d}日"),
-            ("支払期日:", f"{doc.due.year}年{doc.due.month:02d}月{doc.due.day:02d}日"))
+    info = (
+        ("請求書番号:", doc.number),
+        ("請求日:", f"{doc.issue.year}年{doc.issue.month:02d}月{doc.issue.day:02d}日"),
+        ("支払期日:", f"{doc.due.year}年{doc.due.month:02d}月{doc.due.day:02d}日"),
+    )
     for i, (label, value) in enumerate(info):
         pen.text(140, 36 + i * 5, label, 8.5)
         pen.text(195, 36 + i * 5, value, 8.5, align="right")
@@ -706,12 +883,22 @@ def _layout_c(pen: _Pen, doc: _Doc) -> None:
     rows = []
     for ln in doc.lines:
         rate = f"※{ln.rate}%" if ln.rate == 8 else f"{ln.rate}%"
-        rows.append([
-            ln.description, _num(ln.quantity), f"{ln.unit_price:,}" if ln.unit_price is not None else "",
-            f"{ln.amount:,}", rate,
-        ])
-    cols = [("内容", 88, "left"), ("数量", 18, "right"), ("単価(税込)", 28, "right"), ("金額(税込)", 30, "right"),
-            ("税率", 16, "center")]
+        rows.append(
+            [
+                ln.description,
+                _num(ln.quantity),
+                f"{ln.unit_price:,}" if ln.unit_price is not None else "",
+                f"{ln.amount:,}",
+                rate,
+            ]
+        )
+    cols = [
+        ("内容", 88, "left"),
+        ("数量", 18, "right"),
+        ("単価(税込)", 28, "right"),
+        ("金額(税込)", 30, "right"),
+        ("税率", 16, "center"),
+    ]
     y = pen.table(15, 86, cols, rows, ruled=True, min_rows=max(5, len(rows)))
     y += 7
     pen.text(120, y, "合計(税込)", 9.5)
@@ -751,12 +938,22 @@ def _layout_d(pen: _Pen, doc: _Doc) -> None:
     rows = []
     for ln in doc.lines:
         mark = "※" if ln.rate == 8 else ""
-        rows.append([
-            ln.description + mark, _zen(_num(ln.quantity)), ln.unit,
-            f"{ln.unit_price:,}" if ln.unit_price is not None else "", f"{ln.amount:,}",
-        ])
-    cols = [("摘要", 90, "left"), ("数量", 18, "right"), ("単位", 14, "center"), ("単価", 28, "right"),
-            ("金額", 30, "right")]
+        rows.append(
+            [
+                ln.description + mark,
+                _zen(_num(ln.quantity)),
+                ln.unit,
+                f"{ln.unit_price:,}" if ln.unit_price is not None else "",
+                f"{ln.amount:,}",
+            ]
+        )
+    cols = [
+        ("摘要", 90, "left"),
+        ("数量", 18, "right"),
+        ("単位", 14, "center"),
+        ("単価", 28, "right"),
+        ("金額", 30, "right"),
+    ]
     y = pen.table(15, 84, cols, rows, ruled=True, min_rows=6)
     y += 7
     pen.text(130, y, "税抜金額", 9, mincho=True)
@@ -777,7 +974,8 @@ def _layout_d(pen: _Pen, doc: _Doc) -> None:
 
 
 def _layout_e(pen: _Pen, doc: _Doc) -> None:
-    """適格請求書: No. and delivery-date columns, 軽 marks, a discount, values under labels, issuer at the bottom."""
+    """適格請求書: No. and delivery-date columns, 軽 marks, a discount, values under labels, issuer at the
+    bottom."""
     iss = doc.issuer
     pen.text(15, 22, "適格請求書", 20, mincho=True)
     pen.text(15, 28, "INVOICE", 9, color=Color(0.4, 0.4, 0.4))
@@ -800,18 +998,44 @@ def _layout_e(pen: _Pen, doc: _Doc) -> None:
         delivered = first + dt.timedelta(days=min(n * 3, 27))
         amount = f"△{-ln.amount:,}" if ln.amount < 0 else f"{ln.amount:,}"
         rate = f"{ln.rate}%軽" if ln.rate == 8 else f"{ln.rate}%"
-        rows.append([
-            str(n), f"{delivered.month}/{delivered.day}", ln.description, _num(ln.quantity),
-            f"{ln.unit_price:,}" if ln.unit_price is not None else "", amount, rate,
-        ])
-    cols = [("No.", 10, "center"), ("納品日", 16, "center"), ("品番・品名", 76, "left"), ("数量", 16, "right"),
-            ("単価", 24, "right"), ("金額", 24, "right"), ("税率", 14, "center")]
+        rows.append(
+            [
+                str(n),
+                f"{delivered.month}/{delivered.day}",
+                ln.description,
+                _num(ln.quantity),
+                f"{ln.unit_price:,}" if ln.unit_price is not None else "",
+                amount,
+                rate,
+            ]
+        )
+    cols = [
+        ("No.", 10, "center"),
+        ("納品日", 16, "center"),
+        ("品番・品名", 76, "left"),
+        ("数量", 16, "right"),
+        ("単価", 24, "right"),
+        ("金額", 24, "right"),
+        ("税率", 14, "center"),
+    ]
     y = pen.table(15, 80, cols, rows, ruled=True, row_h=7, header_fill=Color(0.85, 0.9, 0.97))
     y += 6
     rate_rows = [[f"{b.rate}%対象", f"{b.net:,}", f"{b.tax:,}", f"{b.net + b.tax:,}"] for b in doc.buckets]
     rate_rows.append(["合計", f"{doc.subtotal:,}", f"{doc.tax:,}", f"{doc.total:,}"])
-    y = pen.table(95, y, [("区分", 25, "left"), ("税抜金額", 25, "right"), ("消費税額", 25, "right"),
-                          ("税込金額", 25, "right")], rate_rows, ruled=True, size=8.5, row_h=6.5)
+    y = pen.table(
+        95,
+        y,
+        [
+            ("区分", 25, "left"),
+            ("税抜金額", 25, "right"),
+            ("消費税額", 25, "right"),
+            ("税込金額", 25, "right"),
+        ],
+        rate_rows,
+        ruled=True,
+        size=8.5,
+        row_h=6.5,
+    )
     if doc.reduced:
         pen.text(15, y + 6, "「軽」は軽減税率(8%)対象であることを示します。", 8)
     pen.hline(15, 195, 228, 0.8)
@@ -826,7 +1050,11 @@ def _layout_e(pen: _Pen, doc: _Doc) -> None:
 
 
 _DRAW: dict[str, Callable[[_Pen, _Doc], None]] = {
-    "A": _layout_a, "B": _layout_b, "C": _layout_c, "D": _layout_d, "E": _layout_e,
+    "A": _layout_a,
+    "B": _layout_b,
+    "C": _layout_c,
+    "D": _layout_d,
+    "E": _layout_e,
 }
 _UNSAFE = re.compile(r'[/\\:*?"<>|\s]+')
 
@@ -906,13 +1134,20 @@ def write_broken_pdfs(out_dir: Path) -> dict[str, Path]:
     paths["truncated"] = truncated
 
     not_pdf = out_dir / "not_a_pdf.pdf"
-    not_pdf.write_text("請求書\n株式会社サンプル商事\n合計 11,000円\n(これはPDFではなくテキストファイルです)\n",
-                       encoding="utf-8")
+    not_pdf.write_text(
+        "請求書\n株式会社サンプル商事\n合計 11,000円\n(これはPDFではなくテキストファイルです)\n",
+        encoding="utf-8",
+    )
     paths["not_a_pdf"] = not_pdf
 
     encrypted = out_dir / "encrypted.pdf"
-    c = _canvas(encrypted, created=dt.date(2024, 4, 30), title="請求書", author="株式会社サンプル商事",
-                encrypt="kuroko-user-password")
+    c = _canvas(
+        encrypted,
+        created=dt.date(2024, 4, 30),
+        title="請求書",
+        author="株式会社サンプル商事",
+        encrypt="kuroko-user-password",
+    )
     pen = _Pen(c, "cid")
     pen.text(105, 22, "請求書", 20, align="center")
     pen.text(15, 45, "株式会社黒子商店 御中", 13)

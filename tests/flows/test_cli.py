@@ -57,7 +57,9 @@ def test_extract_exits_zero_when_every_file_reads(tmp_path: Path) -> None:
     [
         (["run", "no-such-flow"], "cli.unknown_flow"),
         (["run", "invoice-intake", "-p", "inbox"], "cli.bad_param"),
-        (["run", "invoice-intake", "-p", "inbox=/nonexistent", "-p", "target=nope"], "target.unknown"),
+        (["run", "invoice-intake", "-p", "inbox=/nonexistent"], "inbox.not_found"),
+        (["run", "invoice-intake", "-p", "inbox=.", "-p", "target=nope"], "target.unknown"),
+        (["run", "invoice-intake", "-p", "inbox=.", "-p", "colour=red"], "cli.bad_param"),
     ],
 )
 def test_user_mistakes_are_one_line_errors(args: list[str], code: str, tmp_path: Path) -> None:
