@@ -58,13 +58,24 @@ def main() -> None:
                 timings["extract"].append(t1 - t0)
                 timings["validate"].append(t2 - t1)
                 timings["enter"].append(t3 - t2)
-    table = Table("stage", "documents", "median ms", "p90 ms", "max ms",
-                  title=f"invoice path, {args.count} generated invoices, headless Chromium, sandbox on loopback")
+    table = Table(
+        "stage",
+        "documents",
+        "median ms",
+        "p90 ms",
+        "max ms",
+        title=f"invoice path, {args.count} generated invoices, headless Chromium, sandbox on loopback",
+    )
     for stage, values in timings.items():
         values_ms = sorted(v * 1000 for v in values)
         p90 = values_ms[max(0, int(len(values_ms) * 0.9) - 1)]
-        table.add_row(stage, str(len(values_ms)), f"{statistics.median(values_ms):.1f}", f"{p90:.1f}",
-                      f"{values_ms[-1]:.1f}")
+        table.add_row(
+            stage,
+            str(len(values_ms)),
+            f"{statistics.median(values_ms):.1f}",
+            f"{p90:.1f}",
+            f"{values_ms[-1]:.1f}",
+        )
     Console().print(table)
 
 

@@ -20,8 +20,12 @@ from robots.errors import KurokoError
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "robots")
 
-app = typer.Typer(help="Kuroko (黒子): robots for Japanese back-office work.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="Kuroko (黒子): robots for Japanese back-office work.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 sandbox_app = typer.Typer(help="The local stand-ins for the SaaS tools.", no_args_is_help=True)
 samples_app = typer.Typer(help="Generate sample documents.", no_args_is_help=True)
 ledger_app = typer.Typer(help="Look into the run ledger.", no_args_is_help=True)
@@ -55,10 +59,13 @@ def extract(
             f = r.fields
             problem = r.error["message"] if r.error else "; ".join(x.message for x in r.findings)
             table.add_row(
-                Path(r.path).name, r.document_type or "-", f.issuer if f else "-",
+                Path(r.path).name,
+                r.document_type or "-",
+                f.issuer if f else "-",
                 str(f.issue_date) if f and f.issue_date else "-",
                 f"{f.total:,}" if f and f.total is not None else "-",
-                (f.registration_number or "-") if f else "-", problem,
+                (f.registration_number or "-") if f else "-",
+                problem,
             )
         out.print(table)
     if any(r.error for r in results):
@@ -148,15 +155,21 @@ def _print_summary(summary: Any) -> None:
     table = Table("file", "issuer", "total", "outcome", "deal id", "reason", title=f"run {summary.run_id}")
     for d in summary.documents:
         table.add_row(
-            d.file, d.issuer or "-", f"{d.total:,}" if d.total is not None else "-", d.status.value,
-            d.record_id or "-", d.error_message or "",
+            d.file,
+            d.issuer or "-",
+            f"{d.total:,}" if d.total is not None else "-",
+            d.status.value,
+            d.record_id or "-",
+            d.error_message or "",
         )
     out.print(table)
     from robots.ledger import DocumentStatus
 
     entered, already = summary.count(DocumentStatus.ENTERED), summary.count(DocumentStatus.ALREADY_ENTERED)
-    out.print(f"entered {entered}, already entered {already}, failed {summary.failed}"
-              + (", validated (dry run) " + str(summary.count(DocumentStatus.VALIDATED)) if summary.dry_run else ""))
+    out.print(
+        f"entered {entered}, already entered {already}, failed {summary.failed}"
+        + (", validated (dry run) " + str(summary.count(DocumentStatus.VALIDATED)) if summary.dry_run else "")
+    )
     if summary.documents and entered == 0 and already and not summary.failed:
         out.print("nothing new was entered: every document was already in the ledger or on the target.")
 
@@ -173,8 +186,10 @@ def demo(
     from sandbox.server import serve_forever, serve_in_thread
 
     settings = load_settings()
-    for name, value in (("KUROKO_SANDBOX_ACCOUNTING_USERNAME", SANDBOX_USER),
-                        ("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", SANDBOX_PASSWORD)):
+    for name, value in (
+        ("KUROKO_SANDBOX_ACCOUNTING_USERNAME", SANDBOX_USER),
+        ("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", SANDBOX_PASSWORD),
+    ):
         os.environ[name] = os.environ.get(name) or value
     application = _sandbox_app(settings)
     try:
@@ -182,7 +197,8 @@ def demo(
     except OSError as exc:
         raise KurokoError(
             "demo.port_busy",
-            f"port {settings.sandbox_port} is in use ({exc.strerror}); stop what uses it, or set KUROKO_SANDBOX_PORT",
+            f"port {settings.sandbox_port} is in use ({exc.strerror}); "
+            "stop what uses it, or set KUROKO_SANDBOX_PORT",
         ) from exc
     os.environ["KUROKO_SANDBOX_ACCOUNTING_URL"] = server.url
     inbox = settings.home / "demo" / "inbox"
@@ -193,8 +209,10 @@ def demo(
         check(inbox=inbox, target="sandbox-accounting")
         summary = flow_obj(inbox=inbox, target="sandbox-accounting")
         _print_summary(summary)
-        out.print(f"see them: {server.url}/deals (login {SANDBOX_USER} / {SANDBOX_PASSWORD}); "
-                  f"ledger: kuroko ledger documents --run {summary.run_id}")
+        out.print(
+            f"see them: {server.url}/deals (login {SANDBOX_USER} / {SANDBOX_PASSWORD}); "
+            f"ledger: kuroko ledger documents --run {summary.run_id}"
+        )
         if serve:
             server.stop()
             out.print("serving the sandbox until Ctrl-C …")
@@ -217,8 +235,14 @@ def ledger_runs(
         ledger.migrate()
         runs = ledger.runs(limit)
     rows = [
-        {"id": r.id, "flow": r.flow, "target": r.target, "status": r.status,
-         "started_at": r.started_at.isoformat(timespec="seconds"), "summary": r.summary}
+        {
+            "id": r.id,
+            "flow": r.flow,
+            "target": r.target,
+            "status": r.status,
+            "started_at": r.started_at.isoformat(timespec="seconds"),
+            "summary": r.summary,
+        }
         for r in runs
     ]
     if as_json:
@@ -226,8 +250,14 @@ def ledger_runs(
         return
     table = Table("id", "flow", "target", "status", "started", "documents")
     for r in rows:
-        table.add_row(r["id"], r["flow"], r["target"] or "-", r["status"], r["started_at"],
-                      ", ".join(f"{k} {v}" for k, v in r["summary"].items()))
+        table.add_row(
+            r["id"],
+            r["flow"],
+            r["target"] or "-",
+            r["status"],
+            r["started_at"],
+            ", ".join(f"{k} {v}" for k, v in r["summary"].items()),
+        )
     out.print(table)
 
 
@@ -245,9 +275,18 @@ def ledger_documents(
         ledger.migrate()
         docs = ledger.documents(run_id, limit)
     rows = [
-        {"id": d.id, "run_id": d.run_id, "file": d.file_name, "sha256": d.sha256, "status": d.status,
-         "reference": d.reference, "record_ids": [e.record_id for e in d.entries if e.record_id],
-         "error_code": d.error_code, "error_message": d.error_message, "moved_to": d.moved_to}
+        {
+            "id": d.id,
+            "run_id": d.run_id,
+            "file": d.file_name,
+            "sha256": d.sha256,
+            "status": d.status,
+            "reference": d.reference,
+            "record_ids": [e.record_id for e in d.entries if e.record_id],
+            "error_code": d.error_code,
+            "error_message": d.error_message,
+            "moved_to": d.moved_to,
+        }
         for d in docs
     ]
     if as_json:
@@ -255,8 +294,13 @@ def ledger_documents(
         return
     table = Table("file", "status", "reference", "record", "error")
     for r in rows:
-        table.add_row(r["file"], r["status"], r["reference"] or "-", ",".join(r["record_ids"]) or "-",
-                      r["error_message"] or "")
+        table.add_row(
+            r["file"],
+            r["status"],
+            r["reference"] or "-",
+            ",".join(r["record_ids"]) or "-",
+            r["error_message"] or "",
+        )
     out.print(table)
 
 
@@ -273,7 +317,9 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the one boundary where surprises become messages
         if os.environ.get("KUROKO_DEBUG"):
             raise
-        err.print(f"[red]internal error[/] {type(exc).__name__}: {exc} (set KUROKO_DEBUG=1 for the traceback)")
+        err.print(
+            f"[red]internal error[/] {type(exc).__name__}: {exc} (set KUROKO_DEBUG=1 for the traceback)"
+        )
         sys.exit(3)
 
 

@@ -102,7 +102,11 @@ def check_invoice(result: ExtractResult) -> list[Finding]:
     retry_condition_fn=_retryable,
 )
 def enter_deal(
-    session: TargetSession, ledger: Ledger, document_id: str, deal: Deal, credentials: tuple[str, str],
+    session: TargetSession,
+    ledger: Ledger,
+    document_id: str,
+    deal: Deal,
+    credentials: tuple[str, str],
     evidence: Path,
 ) -> EntryOutcome:
     """Enter one deal exactly once: ledger first, then the target (searched by reference), then read back."""
@@ -110,11 +114,14 @@ def enter_deal(
     target = session.target.name
     known = ledger.find_entry(target=target, reference=deal.reference)
     if known is not None and known.status == EntryStatus.CONFIRMED and known.record_id:
-        logger.info("%s: already entered as deal #%s (ledger); nothing entered", deal.reference, known.record_id)
+        logger.info(
+            "%s: already entered as deal #%s (ledger); nothing entered", deal.reference, known.record_id
+        )
         return EntryOutcome(record_id=known.record_id, created=False)
     entry_id = (
-        known.id if known is not None else
-        ledger.begin_entry(document_id, target=target, operation=OPERATION, reference=deal.reference)
+        known.id
+        if known is not None
+        else ledger.begin_entry(document_id, target=target, operation=OPERATION, reference=deal.reference)
     )
     try:
         outcome = session.robot().enter_deal(deal, credentials, evidence=evidence)
@@ -125,17 +132,31 @@ def enter_deal(
         session.reset()  # a fresh browser for the retry; the entry stays pending, the target is asked again
         raise
     for key in outcome.fallbacks:
-        logger.warning("locator %r matched only by a fallback: the screen of %s may have changed", key, target)
+        logger.warning(
+            "locator %r matched only by a fallback: the screen of %s may have changed", key, target
+        )
     ledger.confirm_entry(
-        entry_id, record_id=outcome.record_id,
-        detail={"created": outcome.created, "screenshot": str(outcome.screenshot) if outcome.screenshot else None},
+        entry_id,
+        record_id=outcome.record_id,
+        detail={
+            "created": outcome.created,
+            "screenshot": str(outcome.screenshot) if outcome.screenshot else None,
+        },
     )
     return outcome
 
 
 def _process(
-    path: Path, *, run_id: str, inbox: Path, settings: Settings, ledger: Ledger, session: TargetSession | None,
-    credentials: tuple[str, str] | None, rules: Any, dry_run: bool,
+    path: Path,
+    *,
+    run_id: str,
+    inbox: Path,
+    settings: Settings,
+    ledger: Ledger,
+    session: TargetSession | None,
+    credentials: tuple[str, str] | None,
+    rules: Any,
+    dry_run: bool,
 ) -> DocumentOutcome:
     """One document from fingerprint to filed away; never raises for the document's own problems."""
     logger = get_run_logger()
@@ -146,9 +167,7 @@ def _process(
         result = read_invoice(path)
         assert result.fields is not None
         outcome.total, outcome.issuer = result.fields.total, result.fields.issuer
-        ledger.update_document(
-            doc_id, document_type=result.document_type, extracted=result.to_json_dict()
-        )
+        ledger.update_document(doc_id, document_type=result.document_type, extracted=result.to_json_dict())
         findings = check_invoice(result)
         deal = deal_from_invoice(result.fields, path=path, sha256=fp.sha256, rules=rules)
         outcome.reference = deal.reference
@@ -225,7 +244,9 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
     with Ledger(settings.ledger_url) as ledger:
         ledger.migrate()
         run_id = ledger.start_run(
-            "invoice_intake", target=target, parameters={"inbox": str(inbox), "dry_run": dry_run},
+            "invoice_intake",
+            target=target,
+            parameters={"inbox": str(inbox), "dry_run": dry_run},
             orchestrator_run_id=str(flow_run.id) if flow_run.id else None,
         )
         logger.info("run %s: %d file(s) in %s → %s", run_id, len(files), inbox, target)
@@ -234,8 +255,14 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
             for path in files:
                 outcomes.append(
                     _process(
-                        path, run_id=run_id, inbox=inbox, settings=settings, ledger=ledger,
-                        session=None if dry_run else session, credentials=credentials, rules=rules,
+                        path,
+                        run_id=run_id,
+                        inbox=inbox,
+                        settings=settings,
+                        ledger=ledger,
+                        session=None if dry_run else session,
+                        credentials=credentials,
+                        rules=rules,
                         dry_run=dry_run,
                     )
                 )

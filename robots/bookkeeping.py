@@ -66,7 +66,9 @@ def _memo(invoice: Invoice, lines: list[InvoiceLine]) -> str:
 def deal_from_invoice(invoice: Invoice, *, path: Path, sha256: str, rules: AccountRules) -> Deal:
     """The expense deal for a received invoice: one line per tax rate, the PDF attached."""
     if invoice.issue_date is None or invoice.issuer is None or invoice.total is None:
-        raise BusinessError("deal.incomplete", f"{path.name}: issuer, issue date and total are needed for a deal")
+        raise BusinessError(
+            "deal.incomplete", f"{path.name}: issuer, issue date and total are needed for a deal"
+        )
     by_rate: dict[int, list[InvoiceLine]] = defaultdict(list)
     for line in invoice.lines:
         by_rate[line.rate].append(line)
@@ -74,7 +76,9 @@ def deal_from_invoice(invoice: Invoice, *, path: Path, sha256: str, rules: Accou
     if not buckets:  # no breakdown printed: book the total at the lines' rate
         rates = sorted(by_rate) or [10]
         if len(rates) > 1:
-            raise BusinessError("deal.no_breakdown", f"{path.name}: several tax rates but no breakdown per rate")
+            raise BusinessError(
+                "deal.no_breakdown", f"{path.name}: several tax rates but no breakdown per rate"
+            )
         buckets = {rates[0]: invoice.total}
     deal_lines = []
     for rate in sorted(buckets, reverse=True):
@@ -82,7 +86,9 @@ def deal_from_invoice(invoice: Invoice, *, path: Path, sha256: str, rules: Accou
         main = max(lines, key=lambda ln: abs(ln.amount)) if lines else None
         account, tax_category = suggest_account(invoice, main, rules, rate=rate)
         deal_lines.append(
-            DealLine(account=account, tax_category=tax_category, amount=buckets[rate], memo=_memo(invoice, lines))
+            DealLine(
+                account=account, tax_category=tax_category, amount=buckets[rate], memo=_memo(invoice, lines)
+            )
         )
     deal = Deal(
         issue_date=invoice.issue_date,
@@ -96,6 +102,7 @@ def deal_from_invoice(invoice: Invoice, *, path: Path, sha256: str, rules: Accou
     if deal.total != invoice.total:
         raise BusinessError(
             "deal.total_mismatch",
-            f"{path.name}: the per-rate amounts add up to {deal.total:,} yen, the invoice says {invoice.total:,} yen",
+            f"{path.name}: the per-rate amounts add up to {deal.total:,} yen, "
+            f"the invoice says {invoice.total:,} yen",
         )
     return deal

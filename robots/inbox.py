@@ -68,7 +68,12 @@ def _free_name(folder: Path, name: str, sha256: str) -> Path:
 
 
 def file_away(
-    path: Path, inbox: Path, outcome: Outcome, *, sha256: str, error: dict[str, Any] | None = None,
+    path: Path,
+    inbox: Path,
+    outcome: Outcome,
+    *,
+    sha256: str,
+    error: dict[str, Any] | None = None,
     run_id: str | None = None,
 ) -> Path:
     """Move a handled file to ``inbox/processed/`` or ``inbox/failed/``, never overwriting anything there.

@@ -70,7 +70,9 @@ def sandbox_api(sandbox_server: str):  # noqa: ANN201 - a small helper object
 
     class Api:
         def get(self, path: str) -> dict:
-            req = urllib.request.Request(sandbox_server + path, headers={"Authorization": "Bearer test-token"})
+            req = urllib.request.Request(
+                sandbox_server + path, headers={"Authorization": "Bearer test-token"}
+            )
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return json.load(resp)
 

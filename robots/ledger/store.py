@@ -20,7 +20,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from robots.ledger.models import Document, DocumentStatus, Entry, EntryStatus, Run, RunStatus
+from robots.ledger.models import Document, Entry, EntryStatus, Run, RunStatus
 
 __all__ = ["Ledger"]
 
@@ -78,10 +78,18 @@ class Ledger:
             yield s
 
     # -- runs ----------------------------------------------------------------------------------------
-    def start_run(self, flow: str, *, target: str | None, parameters: dict[str, Any],
-                  orchestrator_run_id: str | None = None) -> str:
+    def start_run(
+        self,
+        flow: str,
+        *,
+        target: str | None,
+        parameters: dict[str, Any],
+        orchestrator_run_id: str | None = None,
+    ) -> str:
         with self.session() as s:
-            run = Run(flow=flow, target=target, parameters=parameters, orchestrator_run_id=orchestrator_run_id)
+            run = Run(
+                flow=flow, target=target, parameters=parameters, orchestrator_run_id=orchestrator_run_id
+            )
             s.add(run)
             s.flush()
             return run.id
@@ -104,7 +112,9 @@ class Ledger:
     # -- documents -----------------------------------------------------------------------------------
     def add_document(self, run_id: str, *, path: Path, sha256: str, size: int) -> str:
         with self.session() as s:
-            doc = Document(run_id=run_id, file_name=path.name, source_path=str(path), sha256=sha256, size=size)
+            doc = Document(
+                run_id=run_id, file_name=path.name, source_path=str(path), sha256=sha256, size=size
+            )
             s.add(doc)
             s.flush()
             return doc.id
@@ -168,4 +178,3 @@ class Ledger:
             entry = s.get_one(Entry, entry_id)
             entry.status = EntryStatus.FAILED
             entry.detail = detail
-

@@ -141,7 +141,8 @@ class AccountingRobot:
         if self._optional("login.error").count() and self._on_login_page():
             raise BusinessError(
                 "target.login_failed",
-                f"{self.target.name}: login refused ({self._optional('login.error').first.inner_text().strip()})",
+                f"{self.target.name}: login refused "
+                f"({self._optional('login.error').first.inner_text().strip()})",
             )
 
     def ensure_session(self, credentials: tuple[str, str]) -> None:
@@ -213,7 +214,9 @@ class AccountingRobot:
         # The choice is made when the box shows the name and the list has closed.
         self.page.get_by_role("listbox").wait_for(state="hidden", timeout=self.timeout_ms)
         if box.input_value() != name:
-            raise ApplicationError("target.partner_not_chosen", f"取引先 shows {box.input_value()!r}, not {name!r}")
+            raise ApplicationError(
+                "target.partner_not_chosen", f"取引先 shows {box.input_value()!r}, not {name!r}"
+            )
 
     def read_deal(self, deal_id: str) -> DealRecord:
         """Open a deal's page and read back everything the robot types."""
@@ -225,14 +228,20 @@ class AccountingRobot:
         lines = []
         for row in self._optional("detail.line").all():
             cell = {
-                key: resolve(row, key, self.target.locator_specs(f"detail.line_{key}"), timeout_ms=self.timeout_ms)
+                key: resolve(
+                    row, key, self.target.locator_specs(f"detail.line_{key}"), timeout_ms=self.timeout_ms
+                )
                 .locator.inner_text()
                 .strip()
                 for key in ("account", "tax", "amount", "memo")
             }
             lines.append(
-                DealLine(account=cell["account"], tax_category=cell["tax"], amount=_yen(cell["amount"]),
-                         memo=cell["memo"] or None)
+                DealLine(
+                    account=cell["account"],
+                    tax_category=cell["tax"],
+                    amount=_yen(cell["amount"]),
+                    memo=cell["memo"] or None,
+                )
             )
         sha = self._optional("detail.receipt_sha256")
         return DealRecord(
@@ -253,14 +262,21 @@ class AccountingRobot:
         self.page.screenshot(path=path, full_page=True, mask=[self.page.locator("input[type=password]")])
         return path
 
-    def enter_deal(self, deal: Deal, credentials: tuple[str, str], *, evidence: Path | None = None) -> EntryOutcome:
+    def enter_deal(
+        self, deal: Deal, credentials: tuple[str, str], *, evidence: Path | None = None
+    ) -> EntryOutcome:
         """Enter a deal once: search the target by reference first, create only when absent, then read the
         deal back and compare every value typed. A mismatch is a BusinessError carrying the differences."""
         with translated_errors(self.target.name):
             self.ensure_session(credentials)
             existing = self.find_deals_by_reference(deal.reference)
             if existing:
-                log.info("deal %s already on %s as #%s: nothing entered", deal.reference, self.target.name, existing[0])
+                log.info(
+                    "deal %s already on %s as #%s: nothing entered",
+                    deal.reference,
+                    self.target.name,
+                    existing[0],
+                )
                 return EntryOutcome(record_id=existing[0], created=False, fallbacks=list(self.fallbacks))
             deal_id = self.create_deal(deal)
             record = self.read_deal(deal_id)
@@ -276,7 +292,11 @@ class AccountingRobot:
                     differences=diffs,
                 )
             return EntryOutcome(
-                record_id=deal_id, created=True, record=record, fallbacks=list(self.fallbacks), screenshot=shot
+                record_id=deal_id,
+                created=True,
+                record=record,
+                fallbacks=list(self.fallbacks),
+                screenshot=shot,
             )
 
 

@@ -33,7 +33,8 @@ def launch_chromium(playwright: Playwright, settings: Settings) -> Browser:
     except Error as exc:
         raise ApplicationError(
             "browser.launch_failed",
-            f"could not start Chromium ({executable or 'Playwright bundled'}): {exc.message.splitlines()[0]}. "
+            f"could not start Chromium ({executable or 'Playwright bundled'}): "
+            f"{exc.message.splitlines()[0]}. "
             "Run `make setup`, or set KUROKO_CHROMIUM_EXECUTABLE to a Chromium binary.",
         ) from exc
 
@@ -41,7 +42,10 @@ def launch_chromium(playwright: Playwright, settings: Settings) -> Browser:
 def new_context(browser: Browser, settings: Settings) -> BrowserContext:
     """A fresh context: Japanese locale, Tokyo time, the configured timeouts, downloads allowed."""
     context = browser.new_context(
-        locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=True,
     )
     context.set_default_timeout(settings.browser_timeout_ms)
     context.set_default_navigation_timeout(settings.browser_timeout_ms * 2)

@@ -66,13 +66,17 @@ def resolve(
     except PlaywrightTimeoutError as exc:
         tried = "; ".join(spec.describe() for spec in specs)
         raise ApplicationError(
-            "target.element_not_found", f"no element for {key!r} after {timeout_ms / 1000:.0f}s (tried {tried})"
+            "target.element_not_found",
+            f"no element for {key!r} after {timeout_ms / 1000:.0f}s (tried {tried})",
         ) from exc
     for index, (spec, loc) in enumerate(zip(specs, locators, strict=True)):
         if loc.count() > 0:
             if index > 0:
                 log.warning(
-                    "locator %r matched by fallback #%d (%s): the screen may have changed", key, index, spec.describe()
+                    "locator %r matched by fallback #%d (%s): the screen may have changed",
+                    key,
+                    index,
+                    spec.describe(),
                 )
             return Resolved(key=key, locator=loc.first, index=index, spec=spec)
     # The element went away between the wait and the count: treat as not found.

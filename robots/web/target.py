@@ -19,7 +19,8 @@ __all__ = ["Credentials", "LocatorSpec", "Target", "load_target"]
 
 
 class LocatorSpec(BaseModel):
-    """One way of finding an element. Exactly one strategy key is set; values may hold ``{n}`` placeholders."""
+    """One way of finding an element. Exactly one strategy key is set; values may hold ``{n}``
+    placeholders."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -36,7 +37,9 @@ class LocatorSpec(BaseModel):
     def _one_strategy(self) -> LocatorSpec:
         set_ = [k for k in ("role", "label", "placeholder", "text", "test_id", "css") if getattr(self, k)]
         if len(set_) != 1:
-            raise ValueError(f"exactly one of role/label/placeholder/text/test_id/css must be set, got {set_}")
+            raise ValueError(
+                f"exactly one of role/label/placeholder/text/test_id/css must be set, got {set_}"
+            )
         if self.name and not self.role:
             raise ValueError("'name' is only valid together with 'role'")
         return self
@@ -74,7 +77,9 @@ class Target(BaseModel):
         try:
             path = self.pages[page]
         except KeyError as exc:
-            raise BusinessError("target.config", f"target {self.name}: no page {page!r} in its pages") from exc
+            raise BusinessError(
+                "target.config", f"target {self.name}: no page {page!r} in its pages"
+            ) from exc
         return self.effective_base_url.rstrip("/") + path.format(**params)
 
     @property
@@ -95,7 +100,10 @@ class Target(BaseModel):
         password = os.environ.get(self.credentials.password_env)
         missing = [
             env
-            for env, value in ((self.credentials.username_env, user), (self.credentials.password_env, password))
+            for env, value in (
+                (self.credentials.username_env, user),
+                (self.credentials.password_env, password),
+            )
             if not value
         ]
         if missing:
@@ -116,7 +124,8 @@ def load_target(name: str, config_dir: Path) -> Target:
     if not path.exists():
         available = sorted(p.stem for p in (config_dir / "targets").glob("*.yaml"))
         raise BusinessError(
-            "target.unknown", f"no target {name!r} (no file {path}); available: {', '.join(available) or 'none'}"
+            "target.unknown",
+            f"no target {name!r} (no file {path}); available: {', '.join(available) or 'none'}",
         )
     target = load_yaml_model(path, Target)
     if target.name != name:

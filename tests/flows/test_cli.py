@@ -19,20 +19,33 @@ KUROKO = [sys.executable, "-m", "flows.cli"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-_UNSET = ("PREFECT_API_URL", "KUROKO_SANDBOX_ACCOUNTING_URL", "KUROKO_SANDBOX_ACCOUNTING_USERNAME",
-          "KUROKO_SANDBOX_ACCOUNTING_PASSWORD")
+_UNSET = (
+    "PREFECT_API_URL",
+    "KUROKO_SANDBOX_ACCOUNTING_URL",
+    "KUROKO_SANDBOX_ACCOUNTING_USERNAME",
+    "KUROKO_SANDBOX_ACCOUNTING_PASSWORD",
+)
 
 
-def _kuroko(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+def _kuroko(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess:
     """Run `kuroko` as a user would: none of the test session's target settings leak in."""
     full = {k: v for k, v in os.environ.items() if k not in _UNSET} | (env or {})
-    return subprocess.run([*KUROKO, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=full)
+    return subprocess.run(
+        [*KUROKO, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=full
+    )
 
 
 def test_extract_json_prints_one_object_per_file_and_an_error_object_for_a_broken_one(tmp_path: Path) -> None:
     samples = generate_invoices(tmp_path / "in", count=2, seed=7)
     broken = write_broken_pdfs(tmp_path / "broken")
-    paths = [str(samples[0].path), str(broken["encrypted"]), str(samples[1].path), str(tmp_path / "missing.pdf")]
+    paths = [
+        str(samples[0].path),
+        str(broken["encrypted"]),
+        str(samples[1].path),
+        str(tmp_path / "missing.pdf"),
+    ]
     proc = _kuroko("extract", *paths, "--json")
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr

@@ -15,7 +15,10 @@ from robots.ledger import DocumentStatus, Ledger
 from robots.settings import load_settings
 from sandbox.samples import generate_invoices, write_broken_pdfs
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("prefect_harness", "sandbox_target_env", "kuroko_home")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.usefixtures("prefect_harness", "sandbox_target_env", "kuroko_home"),
+]
 
 
 def _run(inbox: Path, **kw: object):
@@ -49,7 +52,9 @@ def test_every_invoice_entered_once_with_its_attachment_and_a_rerun_enters_nothi
         assert deal["issue_date"] == expected["issue_date"]
         assert deal["due_date"] == expected["due_date"]
         assert deal["partner_name"] == expected["issuer"]
-        assert [d["amount"] for d in deal["details"]] == [b["net"] + b["tax"] for b in expected["tax_breakdown"]]
+        assert [d["amount"] for d in deal["details"]] == [
+            b["net"] + b["tax"] for b in expected["tax_breakdown"]
+        ]
         assert [r["sha256"] for r in deal["receipts"]] == [sha]
         assert (inbox / "processed" / name).exists()
     assert not list(inbox.glob("*.pdf")), "every file left the inbox"

@@ -41,8 +41,16 @@ def test_file_away_never_overwrites(tmp_path: Path) -> None:
 def test_file_away_failed_writes_reason_beside_the_file(tmp_path: Path) -> None:
     f = tmp_path / "broken.pdf"
     f.write_bytes(b"junk")
-    moved = file_away(f, tmp_path, Outcome.FAILED, sha256="c" * 64,
-                      error={"code": "pdf.not_a_pdf", "message": "broken.pdf is not a PDF"}, run_id="r1")
+    moved = file_away(
+        f,
+        tmp_path,
+        Outcome.FAILED,
+        sha256="c" * 64,
+        error={"code": "pdf.not_a_pdf", "message": "broken.pdf is not a PDF"},
+        run_id="r1",
+    )
     note = json.loads((tmp_path / "failed" / "broken.pdf.error.json").read_text(encoding="utf-8"))
     assert moved.read_bytes() == b"junk"
-    assert note["error"]["code"] == "pdf.not_a_pdf" and note["file"] == "broken.pdf" and note["run_id"] == "r1"
+    assert (
+        note["error"]["code"] == "pdf.not_a_pdf" and note["file"] == "broken.pdf" and note["run_id"] == "r1"
+    )

@@ -56,7 +56,9 @@ def test_run_and_document_round_trip(ledger: Ledger) -> None:
     ledger.finish_run(run, status=RunStatus.PARTIAL, summary={"failed": 1})
     got = ledger.get_run(run)
     assert got.status == RunStatus.PARTIAL and got.finished_at is not None
-    assert [(d.file_name, d.status, d.error_code) for d in got.documents] == [("a.pdf", "failed", "pdf.corrupt")]
+    assert [(d.file_name, d.status, d.error_code) for d in got.documents] == [
+        ("a.pdf", "failed", "pdf.corrupt")
+    ]
     assert ledger.documents(run)[0].sha256 == "ab" * 32
 
 

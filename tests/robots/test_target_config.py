@@ -61,7 +61,9 @@ def test_credentials_come_only_from_the_environment(monkeypatch: pytest.MonkeyPa
     target = load_target("sandbox-accounting", CONFIG)
     monkeypatch.delenv("KUROKO_SANDBOX_ACCOUNTING_USERNAME", raising=False)
     monkeypatch.delenv("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", raising=False)
-    with pytest.raises(BusinessError, match="KUROKO_SANDBOX_ACCOUNTING_USERNAME, KUROKO_SANDBOX_ACCOUNTING_PASSWORD"):
+    with pytest.raises(
+        BusinessError, match="KUROKO_SANDBOX_ACCOUNTING_USERNAME, KUROKO_SANDBOX_ACCOUNTING_PASSWORD"
+    ):
         target.credentials_from_env()
     monkeypatch.setenv("KUROKO_SANDBOX_ACCOUNTING_USERNAME", "u")
     monkeypatch.setenv("KUROKO_SANDBOX_ACCOUNTING_PASSWORD", "p")

@@ -58,7 +58,20 @@ Bounds = Callable[[str], tuple[int, int]]
 _DIV0 = ExcelError("#DIV/0!")
 _VALUE = ExcelError("#VALUE!")
 _NUM = ExcelError("#NUM!")
-_PRECEDENCE = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
+_PRECEDENCE = {
+    "=": 1,
+    "<>": 1,
+    "<": 1,
+    ">": 1,
+    "<=": 1,
+    ">=": 1,
+    "&": 2,
+    "+": 3,
+    "-": 3,
+    "*": 4,
+    "/": 4,
+    "^": 5,
+}
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _AREA = re.compile(r"(?:\$?([A-Za-z]{1,3}))?(?:\$?(\d+))?:(?:\$?([A-Za-z]{1,3}))?(?:\$?(\d+))?")
 _MAX_COLUMN = 16384
@@ -324,6 +337,7 @@ _FUNCTIONS: dict[str, Callable[[list[object]], object]] = {
 }
 _LAZY = ("IF", "IFERROR")
 SUPPORTED_FUNCTIONS: tuple[str, ...] = tuple(sorted([*_FUNCTIONS, *_LAZY]))
+
 
 # -- parser / interpreter -------------------------------------------------------------------------------------
 class _Interpreter:

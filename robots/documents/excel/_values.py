@@ -143,7 +143,11 @@ def to_date(value: Any, cell: Cell | None = None, *, year_hint: int | None = Non
 
 def to_month(value: Any, cell: Cell | None = None) -> str:
     """``YYYY-MM`` from a date, ``2024年4月``, ``令和6年4月分``, ``2024/04``."""
-    if isinstance(value, dt.date | dt.datetime) or isinstance(value, int | float) and not isinstance(value, bool):
+    if (
+        isinstance(value, dt.date | dt.datetime)
+        or isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
         if isinstance(value, int | float) and 190001 <= value <= 299912:
             year, month = divmod(int(value), 100)
             if 1 <= month <= 12:
@@ -170,11 +174,17 @@ def to_month(value: Any, cell: Cell | None = None) -> str:
 def to_day(value: Any, cell: Cell | None, *, year: int, month: int) -> tuple[dt.date, bool]:
     """A timesheet row's date; the flag says whether only the day of month was given (``1``, ``1日``)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 1 <= value <= 31 and not (cell is not None and cell.is_date_formatted):
+        if (
+            float(value).is_integer()
+            and 1 <= value <= 31
+            and not (cell is not None and cell.is_date_formatted)
+        ):
             try:
                 return dt.date(year, month, int(value)), True
             except ValueError as exc:
-                raise ValueProblem("form.date_unreadable", f"no day {int(value)} in {year}-{month:02d}") from exc
+                raise ValueProblem(
+                    "form.date_unreadable", f"no day {int(value)} in {year}-{month:02d}"
+                ) from exc
         return to_date(value, cell), False
     if isinstance(value, str):
         text = _text(value)

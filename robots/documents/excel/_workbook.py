@@ -195,7 +195,9 @@ class Book:
         if note is None:
             self._evaluating.append(key)
             try:
-                result = evaluate_formula(cell.formula, sheet=title, resolve=self._resolve, bounds=self._bounds)
+                result = evaluate_formula(
+                    cell.formula, sheet=title, resolve=self._resolve, bounds=self._bounds
+                )
             finally:
                 self._evaluating.pop()
             note = Note(cell.formula, value=result)
@@ -303,7 +305,9 @@ def check_bytes(data: bytes, name: str, suffix: str) -> None:
                     f"{name}: this is a ZIP archive, but not an Excel workbook (it has no workbook part; "
                     "perhaps a renamed .zip or another Office document).",
                 )
-            sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+            sheets = [
+                i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+            ]
             xml_bytes = sum(i.file_size for i in sheets)
             if xml_bytes > MAX_XML_BYTES:
                 raise WorkbookError(
@@ -318,7 +322,9 @@ def check_bytes(data: bytes, name: str, suffix: str) -> None:
                 if m:
                     _check_extent(name, m.group(1).decode(), None)
     except zipfile.BadZipFile as exc:
-        raise WorkbookError("xlsx.corrupt", f"{name}: the workbook's ZIP package is damaged ({exc}).") from exc
+        raise WorkbookError(
+            "xlsx.corrupt", f"{name}: the workbook's ZIP package is damaged ({exc})."
+        ) from exc
 
 
 def _check_extent(name: str, ref: str, sheet: str | None) -> None:
@@ -354,7 +360,9 @@ def open_book(data: bytes, name: str, suffix: str) -> Book:
         raise
     except Exception as exc:  # openpyxl raises many kinds of exceptions on damaged files
         reason = redact_my_numbers(str(exc))[:160] or exc.__class__.__name__
-        raise WorkbookError("xlsx.corrupt", f"{name}: the workbook is damaged and cannot be read ({reason}).") from exc
+        raise WorkbookError(
+            "xlsx.corrupt", f"{name}: the workbook is damaged and cannot be read ({reason})."
+        ) from exc
     book = Book()
     has_formulas = False
     worksheets = list(formulas.worksheets)

@@ -22,7 +22,9 @@ CREDS = ("robot@example.jp", "s3cret-Sandbox!")
 
 @pytest.fixture
 def robot(page, sandbox_target_env: str) -> AccountingRobot:
-    return AccountingRobot(page, load_target("sandbox-accounting", PROJECT_ROOT / "config"), timeout_ms=10_000)
+    return AccountingRobot(
+        page, load_target("sandbox-accounting", PROJECT_ROOT / "config"), timeout_ms=10_000
+    )
 
 
 @pytest.fixture
@@ -59,7 +61,8 @@ def test_enter_deal_creates_verifies_and_then_finds_it_instead_of_entering_again
     assert (tmp_path / "shot.png").stat().st_size > 0
     api = sandbox_api.get(f"/api/deals/{first.record_id}")
     assert [(d["account_item"], d["tax_code"], d["amount"]) for d in api["details"]] == [
-        ("消耗品費", "課対仕入10%", 11_000), ("会議費", "課対仕入8%（軽）", 1_080)
+        ("消耗品費", "課対仕入10%", 11_000),
+        ("会議費", "課対仕入8%（軽）", 1_080),
     ]
     second = robot.enter_deal(deal, CREDS)
     assert (second.created, second.record_id) == (False, first.record_id)
@@ -103,13 +106,33 @@ def test_a_fallback_locator_is_used_and_reported(page, sandbox_target_env: str, 
 def test_compare_deal_lists_every_difference(pdf: Path) -> None:
     deal = _deal(pdf)
     record = DealRecord(
-        id="1", kind="支出", issue_date="2024-04-01", due_date=None, partner="株式会社サンプル商事",
-        reference=deal.reference, amount=12_080,
-        lines=[DealLine(account="消耗品費", tax_category="課対仕入10%", amount=11_000, memo="INV-1 コピー用紙"),
-               DealLine(account="雑費", tax_category="課対仕入8%（軽）", amount=1_080, memo="INV-1 弁当")],
+        id="1",
+        kind="支出",
+        issue_date="2024-04-01",
+        due_date=None,
+        partner="株式会社サンプル商事",
+        reference=deal.reference,
+        amount=12_080,
+        lines=[
+            DealLine(account="消耗品費", tax_category="課対仕入10%", amount=11_000, memo="INV-1 コピー用紙"),
+            DealLine(account="雑費", tax_category="課対仕入8%（軽）", amount=1_080, memo="INV-1 弁当"),
+        ],
         attachment_sha256="0" * 64,
     )
     diffs = compare_deal(deal, record, check_sha256=True)
     assert [d.split(":")[0] for d in diffs] == ["支払期日", "明細2 勘定科目", "証憑 SHA-256"]
-    assert compare_deal(deal, record.__class__(**{**record.__dict__, "due_date": "2024-04-30",
-                        "lines": deal.lines, "attachment_sha256": deal.attachment_sha256}), check_sha256=True) == []
+    assert (
+        compare_deal(
+            deal,
+            record.__class__(
+                **{
+                    **record.__dict__,
+                    "due_date": "2024-04-30",
+                    "lines": deal.lines,
+                    "attachment_sha256": deal.attachment_sha256,
+                }
+            ),
+            check_sha256=True,
+        )
+        == []
+    )
