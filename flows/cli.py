@@ -19,6 +19,7 @@ from robots.errors import KurokoError
 # Quiet, offline-friendly Prefect defaults for a CLI process (users can still override them).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "robots")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 app = typer.Typer(
     help="Kuroko (黒子): robots for Japanese back-office work.",

@@ -14,6 +14,7 @@ _SESSION_DIR = Path(tempfile.mkdtemp(prefix="kuroko-tests-"))
 os.environ["PREFECT_HOME"] = str(_SESSION_DIR / "prefect")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_LOGGING_EXTRA_LOGGERS"] = "robots"
+os.environ["PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW"] = "ignore"
 os.environ["KUROKO_HOME"] = str(_SESSION_DIR / "home")
 os.environ.pop("KUROKO_DATABASE_URL", None)
 os.environ.pop("PREFECT_API_URL", None)

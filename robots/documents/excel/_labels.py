@@ -13,7 +13,7 @@ or the end of the sheet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from robots.documents.excel._workbook import Sheet
@@ -62,6 +62,8 @@ class Hit:
     label: str
     row: int
     col: int
+    label_row: int
+    label_col: int
     inline: str | None = None
     primary: bool = True
     direction: str = "right"
@@ -101,7 +103,7 @@ class LabelIndex:
         self,
         label_keys: Sequence[str],
         *,
-        accepts: Callable | None = None,
+        accepts: Callable[[str], bool] | None = None,
         max_right: int = 8,
         max_below: int = 2,
     ) -> Iterator[Hit]:
@@ -109,16 +111,16 @@ class LabelIndex:
         order, its inline value, then the value to its right, then below."""
         for i, key in enumerate(label_keys):
             for row, col, text in self.inline.get(key, ()):
-                yield Hit(key, row, col, inline=text, primary=i == 0, direction="inline")
+                yield Hit(key, row, col, row, col, inline=text, primary=i == 0, direction="inline")
             for row, col in self.positions.get(key, ()):
                 found = self._right(row, col, accepts, max_right)
                 if found is not None:
-                    yield Hit(key, *found, primary=i == 0, direction="right")
+                    yield Hit(key, *found, row, col, primary=i == 0, direction="right")
                 found = self._below(row, col, accepts, max_below)
                 if found is not None:
-                    yield Hit(key, *found, primary=i == 0, direction="below")
+                    yield Hit(key, *found, row, col, primary=i == 0, direction="below")
 
-    def _usable(self, row: int, col: int, accepts: Callable | None) -> bool | None:
+    def _usable(self, row: int, col: int, accepts: Callable[[str], bool] | None) -> bool | None:
         """True: a value; False: a label (stop); None: empty (go on)."""
         if self.sheet.is_empty(row, col):
             return None
@@ -126,7 +128,7 @@ class LabelIndex:
             return True
         return not self.is_stop(row, col)
 
-    def _right(self, row: int, col: int, accepts: Callable | None, limit: int) -> tuple[int, int] | None:
+    def _right(self, row: int, col: int, accepts: Callable[[str], bool] | None, limit: int) -> tuple[int, int] | None:
         top, _left, _bottom, right = self.sheet.extent(row, col)
         c = right + 1
         seen = 0
@@ -141,7 +143,7 @@ class LabelIndex:
             seen += 1
         return None
 
-    def _below(self, row: int, col: int, accepts: Callable | None, limit: int) -> tuple[int, int] | None:
+    def _below(self, row: int, col: int, accepts: Callable[[str], bool] | None, limit: int) -> tuple[int, int] | None:
         _top, left, bottom, right = self.sheet.extent(row, col)
         r = bottom + 1
         seen = 0
@@ -218,5 +220,3 @@ def find_table(
             best = Table(columns, header_keys, bottom + 1, sheet.max_row, header_row=row)
     return best
 
-
-from collections.abc import Callable  # noqa: E402  (kept at the end: only for annotations above)

@@ -16,6 +16,7 @@ from robots.jp import (
     AmountParseError,
     DateParseError,
     PartyNameError,
+    TimeParseError,
     collapse_spaces,
     date_from_excel_serial,
     find_date,
@@ -26,7 +27,6 @@ from robots.jp import (
     parse_period,
     parse_time,
 )
-from robots.jp.dates import TimeParseError
 
 __all__ = [
     "ValueProblem",
