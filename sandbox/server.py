@@ -7,12 +7,25 @@ import socket
 import threading
 from types import TracebackType
 
-from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
+from werkzeug.serving import (
+    BaseWSGIServer,
+    WSGIRequestHandler,
+    get_sockaddr,
+    make_server,
+    select_address_family,
+)
 
 __all__ = ["ServerHandle", "serve_forever", "serve_in_thread"]
 
 
-def _make_server(app: object, host: str, port: int) -> BaseWSGIServer:
+class _QuietHandler(WSGIRequestHandler):
+    """No access log line per request (a background sandbox would drown the robot's own log)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def _make_server(app: object, host: str, port: int, *, quiet: bool = False) -> BaseWSGIServer:
     """A threaded Werkzeug server on a socket that is already listening.
 
     The socket is bound here rather than by Werkzeug, which prints and calls ``sys.exit`` when the port is
@@ -24,7 +37,15 @@ def _make_server(app: object, host: str, port: int) -> BaseWSGIServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(get_sockaddr(host, port, family))
         sock.listen(128)
-        return make_server(host, port, app, threaded=True, fd=sock.fileno())  # type: ignore[arg-type]
+        handler = _QuietHandler if quiet else None
+        return make_server(
+            host,
+            port,
+            app,
+            threaded=True,
+            fd=sock.fileno(),
+            request_handler=handler,  # type: ignore[arg-type]
+        )
     finally:
         sock.close()  # the server holds its own duplicate of the descriptor
 
@@ -67,12 +88,15 @@ class ServerHandle:
         return f"<ServerHandle {self.url}>"
 
 
-def serve_in_thread(app: object, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
+def serve_in_thread(
+    app: object, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True
+) -> ServerHandle:
     """Serve `app` from a daemon thread (one thread per request); port 0 takes a free port.
 
     Returns once the socket listens, so the URL can be used at once. Raises OSError when the port is taken.
+    Access lines are not logged unless ``quiet=False``.
     """
-    server = _make_server(app, host, port)
+    server = _make_server(app, host, port, quiet=quiet)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.1},
