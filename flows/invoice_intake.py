@@ -8,6 +8,7 @@ not retried; application errors (timeouts, 5xx, a crashed browser) are, with bac
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,15 @@ from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel
 
-from robots.bookkeeping import Deal, deal_from_invoice
+from robots.bookkeeping import Deal, PaymentRules, deal_from_invoice, load_payment_rules
 from robots.documents import extract
 from robots.documents.model import ExtractResult, Finding, Severity
 from robots.errors import BusinessError, KurokoError
 from robots.inbox import Outcome, file_away, fingerprint, list_inbox
 from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus
 from robots.settings import Settings, load_settings
-from robots.validation import validate_invoice
-from robots.validation.accounts import load_account_rules
+from robots.validation import ValidationRules, duplicate_key, validate_invoice
+from robots.validation.accounts import AccountRules, load_account_rules
 from robots.web import EntryOutcome, TargetSession, load_target
 
 __all__ = ["DocumentOutcome", "IntakeSummary", "invoice_intake"]
@@ -80,9 +81,10 @@ def read_invoice(path: Path) -> ExtractResult:
 
 
 @task(name="validate-invoice", cache_policy=NO_CACHE)
-def check_invoice(result: ExtractResult) -> list[Finding]:
+def check_invoice(result: ExtractResult, payment: PaymentRules) -> list[Finding]:
     assert result.fields is not None
-    findings = list(dict.fromkeys([*result.findings, *validate_invoice(result.fields)]))  # reader ∪ rules
+    rules = ValidationRules(due_date_shift=payment.shift_for(result.fields.issuer))
+    findings = list(dict.fromkeys([*result.findings, *validate_invoice(result.fields, rules=rules)]))
     errors = [f for f in findings if f.severity == Severity.ERROR]
     if errors:
         raise BusinessError(
@@ -146,20 +148,25 @@ def enter_deal(
     return outcome
 
 
-def _process(
-    path: Path,
-    *,
-    run_id: str,
-    inbox: Path,
-    settings: Settings,
-    ledger: Ledger,
-    session: TargetSession | None,
-    credentials: tuple[str, str] | None,
-    rules: Any,
-    dry_run: bool,
-) -> DocumentOutcome:
+@dataclass(frozen=True)
+class _Run:
+    """What every document of one run shares."""
+
+    run_id: str
+    inbox: Path
+    settings: Settings
+    ledger: Ledger
+    session: TargetSession
+    credentials: tuple[str, str] | None
+    rules: AccountRules
+    payment: PaymentRules
+    dry_run: bool
+
+
+def _process(path: Path, run: _Run) -> DocumentOutcome:
     """One document from fingerprint to filed away; never raises for the document's own problems."""
     logger = get_run_logger()
+    ledger, run_id = run.ledger, run.run_id
     fp = fingerprint(path)
     doc_id = ledger.add_document(run_id, path=path, sha256=fp.sha256, size=fp.size)
     outcome = DocumentOutcome(file=path.name, status=DocumentStatus.FAILED)
@@ -168,18 +175,31 @@ def _process(
         assert result.fields is not None
         outcome.total, outcome.issuer = result.fields.total, result.fields.issuer
         ledger.update_document(doc_id, document_type=result.document_type, extracted=result.to_json_dict())
-        findings = check_invoice(result)
-        deal = deal_from_invoice(result.fields, path=path, sha256=fp.sha256, rules=rules)
-        outcome.reference = deal.reference
-        ledger.update_document(
-            doc_id, reference=deal.reference, findings=[f.model_dump(mode="json") for f in findings]
+        findings = check_invoice(result, run.payment)
+        deal = deal_from_invoice(
+            result.fields, path=path, sha256=fp.sha256, rules=run.rules, payment=run.payment
         )
-        if dry_run:
+        outcome.reference = deal.reference
+        dup_key = duplicate_key(result.fields)
+        ledger.update_document(
+            doc_id,
+            reference=deal.reference,
+            duplicate_key=dup_key,
+            findings=[f.model_dump(mode="json") for f in findings],
+        )
+        if dup_key and (earlier := ledger.find_entered_duplicate(dup_key, other_than_sha256=fp.sha256)):
+            deals = ", ".join(f"#{e.record_id}" for e in earlier.entries if e.record_id) or "?"
+            raise BusinessError(
+                "duplicate.invoice",
+                f"{path.name}: the same invoice (issuer, number and total) was already entered from "
+                f"{earlier.file_name} as deal {deals}; another file of the same invoice is not entered again",
+            )
+        if run.dry_run:
             outcome.status = DocumentStatus.VALIDATED
         else:
-            assert session is not None and credentials is not None
-            evidence = settings.runs_dir / run_id / f"{fp.sha256[:16]}.png"
-            entry = enter_deal(session, ledger, doc_id, deal, credentials, evidence)
+            assert run.credentials is not None
+            evidence = run.settings.runs_dir / run_id / f"{fp.sha256[:16]}.png"
+            entry = enter_deal(run.session, ledger, doc_id, deal, run.credentials, evidence)
             outcome.record_id = entry.record_id
             outcome.status = DocumentStatus.ENTERED if entry.created else DocumentStatus.ALREADY_ENTERED
     except KurokoError as exc:
@@ -191,10 +211,10 @@ def _process(
     ledger.update_document(
         doc_id, status=outcome.status, error_code=outcome.error_code, error_message=outcome.error_message
     )
-    if not dry_run:  # the outcome is on record: now, and only now, the file moves
+    if not run.dry_run:  # the outcome is on record: now, and only now, the file moves
         where = Outcome.FAILED if outcome.status == DocumentStatus.FAILED else Outcome.PROCESSED
         error = {"code": outcome.error_code, "message": outcome.error_message} if outcome.error_code else None
-        moved = file_away(path, inbox, where, sha256=fp.sha256, error=error, run_id=run_id)
+        moved = file_away(path, run.inbox, where, sha256=fp.sha256, error=error, run_id=run_id)
         outcome.moved_to = str(moved)
         ledger.update_document(doc_id, moved_to=str(moved))
     return outcome
@@ -239,6 +259,7 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
     check_parameters(inbox, target, dry_run)
     tgt = load_target(target, settings.config_dir)
     rules = load_account_rules(settings.config_dir / "rules" / "accounts.yaml")
+    payment = load_payment_rules(settings.config_dir / "rules" / "payment.yaml")
     files = list_inbox(inbox)
     credentials = tgt.credentials_from_env() if files and not dry_run else None
     with Ledger(settings.ledger_url) as ledger:
@@ -256,14 +277,7 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
                 outcomes.append(
                     _process(
                         path,
-                        run_id=run_id,
-                        inbox=inbox,
-                        settings=settings,
-                        ledger=ledger,
-                        session=None if dry_run else session,
-                        credentials=credentials,
-                        rules=rules,
-                        dry_run=dry_run,
+                        _Run(run_id, inbox, settings, ledger, session, credentials, rules, payment, dry_run),
                     )
                 )
         summary = IntakeSummary(run_id=run_id, target=target, dry_run=dry_run, documents=outcomes)

@@ -16,9 +16,58 @@ from pydantic import BaseModel, ConfigDict
 
 from robots.documents.model import Invoice, InvoiceLine
 from robots.errors import BusinessError
+from robots.jp import PartyNameError, adjust_to_business_day, normalize_party
+from robots.settings import load_yaml_model
 from robots.validation.accounts import AccountRules, suggest_account
 
-__all__ = ["MEMO_LIMIT", "Deal", "DealLine", "deal_from_invoice", "reference_for"]
+__all__ = [
+    "MEMO_LIMIT",
+    "Deal",
+    "DealLine",
+    "PaymentRules",
+    "deal_from_invoice",
+    "load_payment_rules",
+    "reference_for",
+]
+
+Shift = Literal["previous", "next"]
+
+
+class CounterpartyPayment(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuer: str
+    due_date_shift: Shift
+
+
+class PaymentRules(BaseModel):
+    """`config/rules/payment.yaml`: where a due date on a bank holiday moves, per counterparty."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    due_date_shift: Shift = "previous"
+    counterparties: list[CounterpartyPayment] = []
+
+    def shift_for(self, issuer: str | None) -> Shift:
+        key = _match_key(issuer)
+        for rule in self.counterparties:
+            if key is not None and _match_key(rule.issuer) == key:
+                return rule.due_date_shift
+        return self.due_date_shift
+
+
+def _match_key(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return normalize_party(name).match_key
+    except PartyNameError:
+        return None
+
+
+def load_payment_rules(path: Path) -> PaymentRules:
+    """Read the payment rules; a missing file means the defaults (previous business day)."""
+    return load_yaml_model(path, PaymentRules) if path.exists() else PaymentRules()
 
 MEMO_LIMIT = 120
 
@@ -63,8 +112,11 @@ def _memo(invoice: Invoice, lines: list[InvoiceLine]) -> str:
     return text if len(text) <= MEMO_LIMIT else text[: MEMO_LIMIT - 1] + "…"
 
 
-def deal_from_invoice(invoice: Invoice, *, path: Path, sha256: str, rules: AccountRules) -> Deal:
-    """The expense deal for a received invoice: one line per tax rate, the PDF attached."""
+def deal_from_invoice(
+    invoice: Invoice, *, path: Path, sha256: str, rules: AccountRules, payment: PaymentRules | None = None
+) -> Deal:
+    """The expense deal for a received invoice: one line per tax rate, the PDF attached, the due date
+    moved off bank holidays as the payment rules say."""
     if invoice.issue_date is None or invoice.issuer is None or invoice.total is None:
         raise BusinessError(
             "deal.incomplete", f"{path.name}: issuer, issue date and total are needed for a deal"
@@ -92,7 +144,11 @@ def deal_from_invoice(invoice: Invoice, *, path: Path, sha256: str, rules: Accou
         )
     deal = Deal(
         issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
+        due_date=(
+            adjust_to_business_day(invoice.due_date, (payment or PaymentRules()).shift_for(invoice.issuer))
+            if invoice.due_date
+            else None
+        ),
         partner=invoice.issuer,
         reference=reference_for(sha256),
         lines=deal_lines,

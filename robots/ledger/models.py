@@ -64,7 +64,10 @@ class Run(Base):
 
 class Document(Base):
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_sha256", "sha256"),)
+    __table_args__ = (
+        Index("ix_documents_sha256", "sha256"),
+        Index("ix_documents_duplicate_key", "duplicate_key"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_uuid)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"))
@@ -75,6 +78,8 @@ class Document(Base):
     document_type: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.RECEIVED)
     reference: Mapped[str | None] = mapped_column(String(100))
+    duplicate_key: Mapped[str | None] = mapped_column(String(300))
+    """issuer match key | invoice number | total: the same invoice arriving as a different file."""
     extracted: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     findings: Mapped[list[Any]] = mapped_column(default=list)
     error_code: Mapped[str | None] = mapped_column(String(100))

@@ -20,7 +20,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from robots.ledger.models import Document, Entry, EntryStatus, Run, RunStatus
+from robots.ledger.models import Document, DocumentStatus, Entry, EntryStatus, Run, RunStatus
 
 __all__ = ["Ledger"]
 
@@ -139,6 +139,18 @@ class Ledger:
             if run_id:
                 q = q.where(Document.run_id == run_id)
             return list(s.scalars(q.options(selectinload(Document.entries))))
+
+    def find_entered_duplicate(self, duplicate_key: str, *, other_than_sha256: str) -> Document | None:
+        """An earlier document with the same duplicate key but different bytes that was entered."""
+        with self.session() as s:
+            return s.scalar(
+                select(Document)
+                .where(Document.duplicate_key == duplicate_key, Document.sha256 != other_than_sha256)
+                .where(Document.status.in_([DocumentStatus.ENTERED, DocumentStatus.ALREADY_ENTERED]))
+                .order_by(Document.created_at)
+                .options(selectinload(Document.entries))
+                .limit(1)
+            )
 
     # -- entries -------------------------------------------------------------------------------------
     def find_entry(self, *, target: str, reference: str) -> Entry | None:

@@ -118,3 +118,19 @@ def test_a_run_is_on_record_in_the_ledger(tmp_path: Path) -> None:
     assert doc.status == "entered" and doc.moved_to.endswith(doc.file_name)
     assert [(e.status, e.record_id) for e in doc.entries] == [("confirmed", summary.documents[0].record_id)]
     assert Path(doc.entries[0].detail["screenshot"]).stat().st_size > 0
+
+
+def test_the_same_invoice_as_a_different_file_is_not_entered_again(tmp_path: Path, sandbox_api) -> None:
+    inbox = tmp_path / "inbox"
+    (sample,) = generate_invoices(inbox, count=1, seed=505)
+    first = _run(inbox)
+    assert first.documents[0].status == DocumentStatus.ENTERED
+    before = len(sandbox_api.deals())
+    copy = inbox / "再送_請求書.pdf"  # re-sent by mail: same invoice, different bytes
+    copy.write_bytes((inbox / "processed" / sample.path.name).read_bytes() + b"\n% resent\n")
+    second = _run(inbox)
+    (doc,) = second.documents
+    assert (doc.status, doc.error_code) == (DocumentStatus.FAILED, "duplicate.invoice")
+    assert sample.path.name in doc.error_message and f"#{first.documents[0].record_id}" in doc.error_message
+    assert len(sandbox_api.deals()) == before
+    assert (inbox / "failed" / "再送_請求書.pdf").exists()

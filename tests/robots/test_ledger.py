@@ -66,3 +66,23 @@ def test_update_document_rejects_unknown_columns(ledger: Ledger) -> None:
     _, doc = _doc(ledger)
     with pytest.raises(AttributeError, match="no column 'colour'"):
         ledger.update_document(doc, colour="red")
+
+
+def test_schema_matches_the_models_after_migrations(ledger: Ledger) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from robots.ledger.models import Base
+
+    with ledger.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_an_entered_document_with_the_same_duplicate_key_is_found(ledger: Ledger) -> None:
+    run = ledger.start_run("invoice_intake", target="t", parameters={})
+    first = ledger.add_document(run, path=Path("/in/a.pdf"), sha256="a" * 64, size=1)
+    ledger.update_document(first, duplicate_key="ABC商事|INV-1|11000", status=DocumentStatus.ENTERED)
+    assert ledger.find_entered_duplicate("ABC商事|INV-1|11000", other_than_sha256="b" * 64).id == first
+    assert ledger.find_entered_duplicate("ABC商事|INV-1|11000", other_than_sha256="a" * 64) is None
+    assert ledger.find_entered_duplicate("ABC商事|INV-2|11000", other_than_sha256="b" * 64) is None
