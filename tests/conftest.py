@@ -4,8 +4,13 @@ session-wide Prefect test harness. Environment set here, before anything imports
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
+import socket
+import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,80 @@ def kuroko_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("KUROKO_HOME", str(home))
     return home
+
+
+# -- PostgreSQL: these machines have the binaries but no server; a test that needs one starts its own ---
+_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+
+def _tool(name: str) -> str | None:
+    for d in _BIN_DIRS:
+        if (d / name).exists():
+            return str(d / name)
+    return shutil.which(name)
+
+
+def _postgres_available() -> bool:
+    return _tool("initdb") is not None and _tool("pg_ctl") is not None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _throwaway_cluster() -> Iterator[str]:
+    """Start a PostgreSQL cluster; yield a SQLAlchemy URL (psycopg) to its ``kuroko`` database."""
+    initdb, pg_ctl = _tool("initdb"), _tool("pg_ctl")
+    assert initdb and pg_ctl, "PostgreSQL binaries (initdb, pg_ctl) not found"
+    root = Path(tempfile.mkdtemp(prefix="kuroko-pg-"))
+    data, port = root / "data", _free_port()
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chown(root, user.pw_uid, user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    run = {"check": True, "capture_output": True, "text": True, "timeout": 120}
+    subprocess.run(
+        [*as_user, initdb, "-D", str(data), "-U", "kuroko", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+        **run,
+    )
+    opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    subprocess.run(
+        [*as_user, pg_ctl, "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"], **run
+    )
+    try:
+        subprocess.run(
+            [
+                *as_user,
+                _tool("createdb") or "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "kuroko",
+                "kuroko",
+            ],
+            **run,
+        )
+        yield f"postgresql+psycopg://kuroko@127.0.0.1:{port}/kuroko"
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True, timeout=60
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the session (initdb + pg_ctl in a temp dir)."""
+    if not _postgres_available():
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
+    with _throwaway_cluster() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,22 @@ from sqlalchemy import inspect
 from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus
 
 
-@pytest.fixture
-def ledger(tmp_path: Path) -> Ledger:
-    led = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Ledger:
+    """The ledger on SQLite (the default) and on a throwaway PostgreSQL cluster (the scale-out option)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    led = Ledger(url)
     led.migrate()
     yield led
+    if request.param == "postgresql":  # one database for the session: leave it empty for the next test
+        from robots.ledger.models import Base
+
+        Base.metadata.drop_all(led.engine)
+        with led.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     led.close()
 
 
