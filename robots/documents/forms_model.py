@@ -124,7 +124,8 @@ FormFields = ExpenseReport | Onboarding | Timesheet
 
 class FormResult(BaseModel):
     """What :func:`robots.documents.excel.read_form` returns for one file: the object
-    ``kuroko extract --json`` prints (document-schema.md), like :class:`robots.documents.model.ExtractResult`."""
+    ``kuroko extract --json`` prints (document-schema.md), shaped like
+    :class:`robots.documents.model.ExtractResult`."""
 
     path: str
     sha256: str | None = None

@@ -44,11 +44,12 @@ class Context:
     template: FormTemplate | None = None
     findings: list[Finding] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)
-    excluded: set[tuple[int, int]] = field(default_factory=set)  # label cells that are table headers
+    excluded: set[tuple[int, int]] = field(default_factory=set)  # cells never taken as labels: table
+    # headers, and values already read (給与形態's 月給 is not the label of 基本給)
     _computed: list[str] = field(default_factory=list)
     _noted: set[tuple[int, int]] = field(default_factory=set)
 
-    # -- findings ---------------------------------------------------------------------------------------------
+    # -- findings ---------------------------------------------------------------------------------
     def add(self, code: str, severity: Severity, message: str, field_name: str | None = None) -> None:
         self.findings.append(
             Finding(code=code, severity=severity, message=redact_my_numbers(message), field=field_name)
@@ -67,9 +68,14 @@ class Context:
         )
 
     def problem(self, name: str, label: str, exc: ValueProblem, row: int, col: int) -> None:
-        self.add(exc.code, Severity.WARNING, f"{label}を読み取れません ({self.where(row, col)}: {exc.reason})", name)
+        self.add(
+            exc.code,
+            Severity.WARNING,
+            f"{label}を読み取れません ({self.where(row, col)}: {exc.reason})",
+            name,
+        )
 
-    # -- cells ------------------------------------------------------------------------------------------------
+    # -- cells ------------------------------------------------------------------------------------
     def value(self, row: int, col: int) -> Any:
         """A cell's value, recording when an uncached formula was computed or could not be."""
         value = self.sheet.value(row, col)
@@ -81,9 +87,9 @@ class Context:
                 self.add(
                     "xlsx.formula_not_evaluated",
                     Severity.WARNING,
-                    f"{self.where(row, col)}: the formula {note.formula} has no saved result (the file was not "
-                    f"calculated by Excel) and could not be computed here: {note.reason}. Open the file in Excel, "
-                    "save it, and read it again.",
+                    f"{self.where(row, col)}: the formula {note.formula} has no saved result (the file "
+                    f"was not calculated by Excel) and could not be computed here: {note.reason}. Open the "
+                    "file in Excel, save it, and read it again.",
                 )
             else:
                 self._computed.append(self.where(row, col))
@@ -95,7 +101,7 @@ class Context:
     def is_empty(self, row: int, col: int) -> bool:
         return self.sheet.is_empty(row, col)
 
-    # -- fields -----------------------------------------------------------------------------------------------
+    # -- fields -----------------------------------------------------------------------------------
     def field(
         self,
         name: str,
@@ -138,6 +144,10 @@ class Context:
                 confidence = (0.95 if hit.primary else 0.9) - (0.05 if hit.direction == "below" else 0.0)
                 found = Found(value, hit.label, hit.row, hit.col, round(confidence, 2))
                 break
+        if found is not None and found.label:
+            self.excluded.add(
+                self.sheet.anchor(found.row, found.col)
+            )  # a value is never another field's label
         if found is None:
             if failure is not None:
                 self.problem(name, label, *failure)
@@ -150,10 +160,10 @@ class Context:
     def finish(self) -> None:
         """Add the one summary finding for formulas computed here."""
         if self._computed:
-            shown = ", ".join(self._computed[:6]) + (" …" if len(self._computed) > 6 else "")
+            shown = ", ".join(self._computed[:6]) + (" ..." if len(self._computed) > 6 else "")
             self.add(
                 "xlsx.formula_computed",
                 Severity.INFO,
-                f"{len(self._computed)} formula(s) had no saved result (the file was not calculated by Excel) "
-                f"and were computed here: {shown}",
+                f"{len(self._computed)} formula(s) had no saved result (the file was not calculated by "
+                f"Excel) and were computed here: {shown}",
             )

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string
 
 from robots.documents.excel._context import Context
-from robots.documents.excel._labels import TOTAL_KEYS, Table, find_table, label_key
-from robots.documents.excel._values import ValueProblem, is_blank, to_amount, to_date, to_party, to_rate, to_text
+from robots.documents.excel._labels import OTHER_LABELS, TOTAL_KEYS, Table, find_table, label_key
+from robots.documents.excel._values import (
+    ValueProblem,
+    is_blank,
+    to_amount,
+    to_date,
+    to_party,
+    to_rate,
+    to_text,
+)
 from robots.documents.excel._vocabulary import EXPENSE_COLUMNS, EXPENSE_FIELDS
 from robots.documents.forms_model import ExpenseLine, ExpenseReport
 from robots.documents.model import Severity
@@ -30,6 +39,11 @@ _LABELS = {
 _NO_NUMBER = {"-", "なし", "無", "無し", "n/a", "対象外", "未登録"}
 
 
+def _looks_like_department(text: str) -> bool:
+    """A department name that is also an approval-box heading (経理, 総務 …) is still a value here."""
+    return text.endswith(("部", "課", "室", "グループ", "チーム", "センター", "本部", "事業部", "係"))
+
+
 def _table(ctx: Context) -> Table | None:
     if ctx.template is not None and ctx.template.table is not None:
         spec = ctx.template.table
@@ -45,14 +59,27 @@ def _table(ctx: Context) -> Table | None:
     return table
 
 
-def _is_total_row(ctx: Context, row: int, table: Table) -> bool:
+def _ends_table(ctx: Context, row: int, table: Table) -> bool:
     first = max(1, min(table.columns.values()) - 2)
     last = max(table.columns.values())
-    return any(label_key(ctx.sheet.text(row, col)) in TOTAL_KEYS for col in range(first, last + 1))
+    ends = TOTAL_KEYS | OTHER_LABELS
+    return any(label_key(ctx.sheet.text(row, col)) in ends for col in range(first, last + 1))
 
 
-def _year_hint(applied_on: dt.date | None) -> int | None:
-    return applied_on.year if applied_on else None
+def _line_date(value: Any, cell: Any, applied_on: dt.date | None) -> dt.date:
+    """A line's date; ``4/3`` (no year) is the last April 3rd on or before the application date."""
+    date = to_date(value, cell, year_hint=applied_on.year if applied_on else None)
+    if (
+        applied_on is not None
+        and date > applied_on
+        and isinstance(value, str)
+        and not re.search(r"\d{4}|[令平RH]", value)
+    ):
+        try:
+            date = date.replace(year=date.year - 1)
+        except ValueError:  # February 29th
+            pass
+    return date
 
 
 def _lines(ctx: Context, table: Table, applied_on: dt.date | None) -> list[ExpenseLine]:
@@ -61,7 +88,7 @@ def _lines(ctx: Context, table: Table, applied_on: dt.date | None) -> list[Expen
     problems = 0
     fixed = ctx.template is not None and ctx.template.table is not None
     for row in range(table.first_row, table.last_row + 1):
-        if not fixed and _is_total_row(ctx, row, table):
+        if not fixed and _ends_table(ctx, row, table):
             break
         present = {name: col for name, col in table.columns.items() if not ctx.is_empty(row, col)}
         raw: dict[str, Any] = {name: ctx.value(row, col) for name, col in present.items()}
@@ -87,7 +114,7 @@ def _lines(ctx: Context, table: Table, applied_on: dt.date | None) -> list[Expen
             break  # another block begins (notes, approvals)
         values: dict[str, Any] = {}
         parsers = {
-            "date": lambda v, c: to_date(v, c, year_hint=_year_hint(applied_on)),
+            "date": lambda v, c: _line_date(v, c, applied_on),
             "payee": to_party,
             "description": to_text,
             "account": to_text,
@@ -133,9 +160,15 @@ def _lines(ctx: Context, table: Table, applied_on: dt.date | None) -> list[Expen
 def read_expense_report(ctx: Context) -> ExpenseReport:
     """Read an expense report from ``ctx``'s sheet."""
     table = _table(ctx)
-    employee = ctx.field("employee", EXPENSE_FIELDS["employee"], to_text, label="氏名", missing=Severity.ERROR)
-    department = ctx.field("department", EXPENSE_FIELDS["department"], to_text, label="所属")
-    applied = ctx.field("applied_on", EXPENSE_FIELDS["applied_on"], to_date, label="申請日", missing=Severity.ERROR)
+    employee = ctx.field(
+        "employee", EXPENSE_FIELDS["employee"], to_text, label="氏名", missing=Severity.ERROR
+    )
+    department = ctx.field(
+        "department", EXPENSE_FIELDS["department"], to_text, label="所属", accepts=_looks_like_department
+    )
+    applied = ctx.field(
+        "applied_on", EXPENSE_FIELDS["applied_on"], to_date, label="申請日", missing=Severity.ERROR
+    )
     applied_on = applied.value if applied else None
     lines = _lines(ctx, table, applied_on) if table is not None else []
     if not lines:

@@ -203,7 +203,7 @@ def _arith(op: str, a: object, b: object) -> object:
     return _NUM if isinstance(result, complex) else float(result)
 
 
-# -- functions ---------------------------------------------------------------------------------------------
+# -- functions -----------------------------------------------------------------------------------
 def _numbers(args: list[object]) -> list[float] | ExcelError:
     """Numbers of SUM-like arguments: in ranges only numbers count; direct arguments are coerced."""
     out: list[float] = []
@@ -339,7 +339,7 @@ _LAZY = ("IF", "IFERROR")
 SUPPORTED_FUNCTIONS: tuple[str, ...] = tuple(sorted([*_FUNCTIONS, *_LAZY]))
 
 
-# -- parser / interpreter -------------------------------------------------------------------------------------
+# -- parser / interpreter ------------------------------------------------------------------------
 class _Interpreter:
     def __init__(self, formula: str, sheet: str, resolve: Resolver, bounds: Bounds) -> None:
         try:

@@ -26,20 +26,19 @@ _SUFFIXES = re.compile(r"\((?:必須|任意|※|必須項目|自署|記入)\)$")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 TOTAL_KEYS: frozenset[str] = frozenset(
-    {"合計", "小計", "計", "総計", "合計金額", "精算合計", "総合計", "月計", "集計", "合計時間", "合計額", "total"}
+    ("合計 小計 計 総計 合計金額 精算合計 総合計 月計 集計 合計時間 合計額 total ").split()
 )
 """Keys of cells that end a table."""
 
 OTHER_LABELS: frozenset[str] = frozenset(
-    {
-        "備考", "承認", "承認者", "承認日", "確認", "確認者", "上長", "上長印", "経理", "経理部", "印", "部長",
-        "課長", "担当", "担当者", "受付", "受付日", "社員番号", "従業員番号", "社員no", "no", "no.", "番号",
-        "銀行名", "金融機関名", "金融機関", "支店名", "年齢", "メールアドレス", "e-mail", "email", "緊急連絡先",
-        "続柄", "扶養家族", "扶養", "振込先", "振込口座", "給与振込口座", "本人確認", "署名", "捺印", "押印",
-        "申請者印", "所属長", "精算方法", "支払方法", "仮払金", "差引支給額", "曜日", "曜", "勤務時間", "実働",
-        "実働時間", "残業", "残業時間", "時間外", "深夜", "休日出勤", "出勤日数", "欠勤日数", "有給日数",
-    }
-)  # fmt: skip
+    (
+        "備考 承認 承認者 承認日 確認 確認者 上長 上長印 経理 印 部長 課長 担当 担当者 受付 受付日 "
+        "社員番号 従業員番号 社員no no no. 番号 銀行名 金融機関名 金融機関 支店名 年齢 メールアドレス "
+        "e-mail email 緊急連絡先 続柄 扶養家族 扶養 振込先 振込口座 給与振込口座 本人確認 署名 捺印 "
+        "押印 申請者印 所属長 精算方法 支払方法 仮払金 差引支給額 曜日 曜 勤務時間 実働 実働時間 残業 "
+        "残業時間 時間外 深夜 休日出勤 出勤日数 欠勤日数 有給日数 "
+    ).split()
+)
 """Labels of things this reader does not extract: scans stop at them too."""
 
 
@@ -128,7 +127,9 @@ class LabelIndex:
             return True
         return not self.is_stop(row, col)
 
-    def _right(self, row: int, col: int, accepts: Callable[[str], bool] | None, limit: int) -> tuple[int, int] | None:
+    def _right(
+        self, row: int, col: int, accepts: Callable[[str], bool] | None, limit: int
+    ) -> tuple[int, int] | None:
         top, _left, _bottom, right = self.sheet.extent(row, col)
         c = right + 1
         seen = 0
@@ -143,7 +144,9 @@ class LabelIndex:
             seen += 1
         return None
 
-    def _below(self, row: int, col: int, accepts: Callable[[str], bool] | None, limit: int) -> tuple[int, int] | None:
+    def _below(
+        self, row: int, col: int, accepts: Callable[[str], bool] | None, limit: int
+    ) -> tuple[int, int] | None:
         _top, left, bottom, right = self.sheet.extent(row, col)
         r = bottom + 1
         seen = 0
@@ -219,4 +222,3 @@ def find_table(
             best_score = len(columns)
             best = Table(columns, header_keys, bottom + 1, sheet.max_row, header_row=row)
     return best
-

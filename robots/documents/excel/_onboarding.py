@@ -30,19 +30,58 @@ from robots.jp import REDACTED, is_valid_my_number, normalize_text
 
 __all__ = ["read_onboarding"]
 
-_GENDER = {"男": "male", "男性": "male", "m": "male", "male": "male", "女": "female", "女性": "female",
-           "f": "female", "female": "female", "その他": "other", "other": "other", "回答しない": "other"}  # fmt: skip
+_GENDER = {
+    "男": "male",
+    "男性": "male",
+    "m": "male",
+    "male": "male",
+    "女": "female",
+    "女性": "female",
+    "f": "female",
+    "female": "female",
+    "その他": "other",
+    "other": "other",
+    "回答しない": "other",
+}
 _EMPLOYMENT = {
-    "正社員": "regular", "正規": "regular", "正規雇用": "regular", "正規社員": "regular",
-    "契約社員": "fixed_term", "契約": "fixed_term", "嘱託": "fixed_term", "嘱託社員": "fixed_term",
-    "有期": "fixed_term", "有期雇用": "fixed_term", "有期契約": "fixed_term",
-    "パート": "part_time", "アルバイト": "part_time", "パートタイム": "part_time", "パート・アルバイト": "part_time",
-    "パート/アルバイト": "part_time", "パートタイマー": "part_time",
-}  # fmt: skip
-_PAY = {"月給": "monthly", "月給制": "monthly", "月額": "monthly", "日給": "daily", "日給制": "daily",
-        "日額": "daily", "時給": "hourly", "時給制": "hourly", "時間給": "hourly"}  # fmt: skip
-_ACCOUNT = {"普通": "ordinary", "普通預金": "ordinary", "総合": "ordinary", "当座": "current",
-            "当座預金": "current", "貯蓄": "savings", "貯蓄預金": "savings"}  # fmt: skip
+    "正社員": "regular",
+    "正規": "regular",
+    "正規雇用": "regular",
+    "正規社員": "regular",
+    "契約社員": "fixed_term",
+    "契約": "fixed_term",
+    "嘱託": "fixed_term",
+    "嘱託社員": "fixed_term",
+    "有期": "fixed_term",
+    "有期雇用": "fixed_term",
+    "有期契約": "fixed_term",
+    "パート": "part_time",
+    "アルバイト": "part_time",
+    "パートタイム": "part_time",
+    "パート・アルバイト": "part_time",
+    "パート/アルバイト": "part_time",
+    "パートタイマー": "part_time",
+}
+_PAY = {
+    "月給": "monthly",
+    "月給制": "monthly",
+    "月額": "monthly",
+    "日給": "daily",
+    "日給制": "daily",
+    "日額": "daily",
+    "時給": "hourly",
+    "時給制": "hourly",
+    "時間給": "hourly",
+}
+_ACCOUNT = {
+    "普通": "ordinary",
+    "普通預金": "ordinary",
+    "総合": "ordinary",
+    "当座": "current",
+    "当座預金": "current",
+    "貯蓄": "savings",
+    "貯蓄預金": "savings",
+}
 _SELECTED = "☑✓✔■●◉☒▣"
 _UNSELECTED = "□☐"
 _MARKED = re.compile(rf"([{_SELECTED}{_UNSELECTED}])\s*([^{_SELECTED}{_UNSELECTED}\s]+)")
@@ -50,7 +89,7 @@ _POSTAL_PREFIX = re.compile(r"^\s*〒?\s*(\d{3})\s*[-‐−ー－]?\s*(\d{4})\s*
 
 
 def _choice(mapping: dict[str, str], what: str) -> Callable[[Any, Any], str]:
-    """A parser for a choice: the option as written, or the marked one of ``■男 □女`` / ``☑正社員 □契約社員``."""
+    """A parser for a choice: the option as written, or the marked one of ``■男 □女``, ``☑正社員 □契約``."""
 
     def parse(value: Any, cell: Any = None) -> str:
         del cell
@@ -65,7 +104,9 @@ def _choice(mapping: dict[str, str], what: str) -> Callable[[Any, Any], str]:
         key = re.sub(r"\s+", "", text).lower()
         if key in mapping:
             return mapping[key]
-        raise ValueProblem("form.value_unreadable", f"{what}: {text!r} is none of {', '.join(sorted(mapping))}")
+        raise ValueProblem(
+            "form.value_unreadable", f"{what}: {text!r} is none of {', '.join(sorted(mapping))}"
+        )
 
     return parse
 
@@ -89,7 +130,13 @@ def _base_pay(value: Any, cell: Any = None) -> int:
 
 
 def _pay_from_label(label: str) -> str | None:
-    for word, pay in (("時給", "hourly"), ("時間給", "hourly"), ("日給", "daily"), ("月給", "monthly"), ("月額", "monthly")):
+    for word, pay in (
+        ("時給", "hourly"),
+        ("時間給", "hourly"),
+        ("日給", "daily"),
+        ("月給", "monthly"),
+        ("月額", "monthly"),
+    ):
         if word in label:
             return pay
     return None
@@ -106,17 +153,28 @@ def _names(ctx: Context, kana: bool) -> tuple[str | None, str | None]:
     suffix = "_kana" if kana else ""
     parse = to_kana if kana else to_text
     what = "フリガナ" if kana else "氏名"
-    last = ctx.field(f"last_name{suffix}", ONBOARDING_FIELDS[f"last_name{suffix}"], parse, label=what + "(姓)",
-                     missing=None)  # fmt: skip
-    first = ctx.field(f"first_name{suffix}", ONBOARDING_FIELDS[f"first_name{suffix}"], parse, label=what + "(名)",
-                      missing=None)  # fmt: skip
+    last = ctx.field(
+        f"last_name{suffix}",
+        ONBOARDING_FIELDS[f"last_name{suffix}"],
+        parse,
+        label=what + "(姓)",
+        missing=None,
+    )
+    first = ctx.field(
+        f"first_name{suffix}",
+        ONBOARDING_FIELDS[f"first_name{suffix}"],
+        parse,
+        label=what + "(名)",
+        missing=None,
+    )
     if last is not None or first is not None:
         for found, name, label in ((last, "last_name", "(姓)"), (first, "first_name", "(名)")):
             if found is None:
                 ctx.missing(name + suffix, what + label, Severity.ERROR)
         return (last.value if last else None), (first.value if first else None)
-    full = ctx.field(f"name{suffix}", ONBOARDING_FIELDS[f"name{suffix}"], parse, label=what, missing=None,
-                     record=False)  # fmt: skip
+    full = ctx.field(
+        f"name{suffix}", ONBOARDING_FIELDS[f"name{suffix}"], parse, label=what, missing=None, record=False
+    )
     if full is None:
         ctx.missing(f"last_name{suffix}", what, Severity.ERROR)
         ctx.missing(f"first_name{suffix}", what, Severity.ERROR)
@@ -133,7 +191,9 @@ def _names(ctx: Context, kana: bool) -> tuple[str | None, str | None]:
         ctx.confidence[f"last_name{suffix}"] = 0.5
         ctx.confidence[f"first_name{suffix}"] = 0.0
         return full.value, None
-    ctx.confidence[f"last_name{suffix}"] = ctx.confidence[f"first_name{suffix}"] = round(full.confidence - 0.05, 2)
+    ctx.confidence[f"last_name{suffix}"] = ctx.confidence[f"first_name{suffix}"] = round(
+        full.confidence - 0.05, 2
+    )
     return parts
 
 
@@ -147,7 +207,7 @@ def _my_number(ctx: Context) -> tuple[bool, bool | None]:
         chunks = [] if value is None else [_digits_text(value)]
     else:
         for key in ONBOARDING_FIELDS["my_number"]:
-            for row, col, text in ctx.index.inline.get(key, ()):
+            for _row, _col, text in ctx.index.inline.get(key, ()):
                 chunks = [text]
                 break
             for row, col in ctx.index.positions.get(key, ()):
@@ -215,10 +275,18 @@ def read_onboarding(ctx: Context) -> Onboarding:
     gender_parse = _choice(_GENDER, "性別")
     gender = ctx.field("gender", f["gender"], gender_parse, label="性別", accepts=_accepts(gender_parse))
     employment_parse = _choice(_EMPLOYMENT, "雇用形態")
-    employment = ctx.field("employment_type", f["employment_type"], employment_parse, label="雇用形態",
-                           missing=Severity.ERROR, accepts=_accepts(employment_parse))  # fmt: skip
+    employment = ctx.field(
+        "employment_type",
+        f["employment_type"],
+        employment_parse,
+        label="雇用形態",
+        missing=Severity.ERROR,
+        accepts=_accepts(employment_parse),
+    )
     pay_parse = _choice(_PAY, "給与形態")
-    pay = ctx.field("pay_type", f["pay_type"], pay_parse, label="給与形態", missing=None, accepts=_accepts(pay_parse))
+    pay = ctx.field(
+        "pay_type", f["pay_type"], pay_parse, label="給与形態", missing=None, accepts=_accepts(pay_parse)
+    )
     base = ctx.field("base_pay", f["base_pay"], _base_pay, label="基本給")
     pay_type = _value(pay)
     implied = _pay_from_label(base.label) if base is not None else None
@@ -248,15 +316,28 @@ def read_onboarding(ctx: Context) -> Onboarding:
     if postal_code is None:
         ctx.missing("postal_code", "郵便番号")
     phone = ctx.field("phone", f["phone"], to_phone, label="電話番号")
-    bank = ctx.field("bank_code", f["bank_code"], lambda v, c: to_digits(v, c, width=4, name="bank code"),
-                     label="銀行コード")  # fmt: skip
-    branch = ctx.field("branch_code", f["branch_code"], lambda v, c: to_digits(v, c, width=3, name="branch code"),
-                       label="支店コード")  # fmt: skip
+    bank = ctx.field(
+        "bank_code",
+        f["bank_code"],
+        lambda v, c: to_digits(v, c, width=4, name="bank code"),
+        label="銀行コード",
+    )
+    branch = ctx.field(
+        "branch_code",
+        f["branch_code"],
+        lambda v, c: to_digits(v, c, width=3, name="branch code"),
+        label="支店コード",
+    )
     account_parse = _choice(_ACCOUNT, "口座種別")
-    account_type = ctx.field("account_type", f["account_type"], account_parse, label="口座種別",
-                             accepts=_accepts(account_parse))  # fmt: skip
-    account = ctx.field("account_number", f["account_number"],
-                        lambda v, c: to_digits(v, c, width=7, name="account number"), label="口座番号")  # fmt: skip
+    account_type = ctx.field(
+        "account_type", f["account_type"], account_parse, label="口座種別", accepts=_accepts(account_parse)
+    )
+    account = ctx.field(
+        "account_number",
+        f["account_number"],
+        lambda v, c: to_digits(v, c, width=7, name="account number"),
+        label="口座番号",
+    )
     holder = ctx.field("account_holder_kana", f["account_holder_kana"], to_kana, label="口座名義(カナ)")
     present, _valid = _my_number(ctx)
     return Onboarding(

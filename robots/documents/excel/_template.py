@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from robots.documents.excel._labels import label_key
 from robots.documents.excel._workbook import Book, Sheet
-from robots.documents.forms_model import ExpenseLine, ExpenseReport, FormType, Onboarding, Timesheet, TimesheetDay
+from robots.documents.forms_model import (
+    ExpenseLine,
+    ExpenseReport,
+    FormType,
+    Onboarding,
+    Timesheet,
+    TimesheetDay,
+)
 from robots.settings import load_yaml_model
 
 __all__ = ["FormTemplate", "load_form_templates", "match_template"]

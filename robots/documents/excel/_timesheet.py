@@ -10,8 +10,16 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string
 
 from robots.documents.excel._context import Context
-from robots.documents.excel._labels import TOTAL_KEYS, Table, find_table, label_key
-from robots.documents.excel._values import ValueProblem, is_blank, to_day, to_minutes, to_month, to_text, to_time
+from robots.documents.excel._labels import OTHER_LABELS, TOTAL_KEYS, Table, find_table, label_key
+from robots.documents.excel._values import (
+    ValueProblem,
+    is_blank,
+    to_day,
+    to_minutes,
+    to_month,
+    to_text,
+    to_time,
+)
 from robots.documents.excel._vocabulary import TIMESHEET_COLUMNS, TIMESHEET_FIELDS
 from robots.documents.forms_model import Timesheet, TimesheetDay
 from robots.documents.model import Severity
@@ -40,7 +48,9 @@ def _table(ctx: Context) -> Table | None:
         spec = ctx.template.table
         columns = {name: column_index_from_string(letter) for name, letter in spec.columns.items()}
         return Table(columns, {}, spec.first_row, spec.last_row or ctx.sheet.max_row)
-    table = find_table(ctx.sheet, TIMESHEET_COLUMNS, required=[{"date"}, {"clock_in", "clock_out"}], min_fields=3)
+    table = find_table(
+        ctx.sheet, TIMESHEET_COLUMNS, required=[{"date"}, {"clock_in", "clock_out"}], min_fields=3
+    )
     if table is not None:
         for col in range(1, ctx.sheet.max_col + 1):
             ctx.excluded.add(ctx.sheet.anchor(table.header_row, col))
@@ -63,10 +73,11 @@ def _month_from_title(ctx: Context, last_row: int) -> str | None:
     return None
 
 
-def _is_total_row(ctx: Context, row: int, table: Table) -> bool:
+def _ends_table(ctx: Context, row: int, table: Table) -> bool:
     first = max(1, min(table.columns.values()) - 1)
     last = max(table.columns.values())
-    return any(label_key(ctx.sheet.text(row, col)) in TOTAL_KEYS for col in range(first, last + 1))
+    ends = TOTAL_KEYS | OTHER_LABELS
+    return any(label_key(ctx.sheet.text(row, col)) in ends for col in range(first, last + 1))
 
 
 def _days(ctx: Context, table: Table, month: str | None) -> list[TimesheetDay]:
@@ -76,9 +87,11 @@ def _days(ctx: Context, table: Table, month: str | None) -> list[TimesheetDay]:
     problems = 0
     empty_run = 0
     fixed = ctx.template is not None and ctx.template.table is not None
-    hours = "時間" in table.header_keys.get("break_minutes", "") or "(h)" in table.header_keys.get("break_minutes", "")
+    hours = "時間" in table.header_keys.get("break_minutes", "") or "(h)" in table.header_keys.get(
+        "break_minutes", ""
+    )
     for row in range(table.first_row, table.last_row + 1):
-        if not fixed and _is_total_row(ctx, row, table):
+        if not fixed and _ends_table(ctx, row, table):
             break
         raw: dict[str, Any] = {}
         for name, col in table.columns.items():
@@ -94,23 +107,23 @@ def _days(ctx: Context, table: Table, month: str | None) -> list[TimesheetDay]:
         empty_run = 0
         if "date" not in raw:
             if raw.keys() & {"clock_in", "clock_out"}:
-                ctx.add("timesheet.date_missing", Severity.WARNING,
-                        f"{ctx.where(row, table.columns['date'])}: times without a date", "days")  # fmt: skip
+                ctx.add(
+                    "timesheet.date_missing",
+                    Severity.WARNING,
+                    f"{ctx.where(row, table.columns['date'])}: times without a date",
+                    "days",
+                )
                 problems += 1
                 continue
             break
         date_col = table.columns["date"]
         try:
-            if year_month is not None:
-                date, day_only = to_day(raw["date"], ctx.cell(row, date_col), year=year_month[0], month=year_month[1])
-                if day_only and previous is not None and date < previous:
-                    # a cycle such as the 16th to the 15th: the days after the wrap are in the next month
-                    y, m = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
-                    date = date.replace(year=y, month=m)
-            else:
-                date, day_only = to_day(raw["date"], ctx.cell(row, date_col), year=1, month=1)
-                if day_only:
-                    raise ValueProblem("form.date_unreadable", "only the day of month is given and no month was found")
+            year, mon = year_month if year_month is not None else (None, None)
+            date, day_only = to_day(raw["date"], ctx.cell(row, date_col), year=year, month=mon)
+            if day_only and previous is not None and date < previous:
+                # a cycle such as the 16th to the 15th: the days after the wrap are in the next month
+                y, m = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
+                date = date.replace(year=y, month=m)
         except ValueProblem as exc:
             if not raw.keys() & {"clock_in", "clock_out", "leave", "break_minutes"}:
                 continue  # a label row or a note, not a day
@@ -142,8 +155,9 @@ def _days(ctx: Context, table: Table, month: str | None) -> list[TimesheetDay]:
         break_minutes = 0
         if "break_minutes" in raw and leave != "paid_full":
             try:
-                break_minutes = to_minutes(raw["break_minutes"], ctx.cell(row, table.columns["break_minutes"]),
-                                           hours=hours)  # fmt: skip
+                break_minutes = to_minutes(
+                    raw["break_minutes"], ctx.cell(row, table.columns["break_minutes"]), hours=hours
+                )
             except ValueProblem as exc:
                 ctx.problem("days.break_minutes", "休憩", exc, row, table.columns["break_minutes"])
                 problems += 1
@@ -152,30 +166,47 @@ def _days(ctx: Context, table: Table, month: str | None) -> list[TimesheetDay]:
         clock_in, clock_out = times["clock_in"], times["clock_out"]
         if (clock_in is None) != (clock_out is None) and leave != "paid_full":
             missing = "退勤" if clock_out is None else "出勤"
-            ctx.add("timesheet.clock_missing", Severity.WARNING,
-                    f"{ctx.where(row, date_col)} ({date.isoformat()}): {missing}時刻がありません", "days")  # fmt: skip
+            ctx.add(
+                "timesheet.clock_missing",
+                Severity.WARNING,
+                f"{ctx.where(row, date_col)} ({date.isoformat()}): {missing}時刻がありません",
+                "days",
+            )
         if clock_in is not None and clock_out is not None:
             if clock_out <= clock_in:
                 ctx.add(
                     "timesheet.clock_out_before_clock_in",
                     Severity.ERROR,
-                    f"{ctx.where(row, date_col)} ({date.isoformat()}): 退勤 {clock_out} is not after 出勤 {clock_in} "
-                    "(an overnight shift must be entered as two days or with times past 24:00 in the payroll system)",
+                    f"{ctx.where(row, date_col)} ({date.isoformat()}): 退勤 {clock_out} is not after "
+                    f"出勤 {clock_in} (an overnight shift must be entered as two days, or with times past "
+                    "24:00 in the payroll system)",
                     "days",
                 )
             else:
                 worked = _minutes(clock_out) - _minutes(clock_in)
                 if break_minutes >= worked:
-                    ctx.add("timesheet.break_too_long", Severity.WARNING,
-                            f"{ctx.where(row, date_col)} ({date.isoformat()}): 休憩 {break_minutes} min is not "
-                            f"shorter than the time at work ({worked} min)", "days")  # fmt: skip
-        days.append(TimesheetDay(date=date, clock_in=clock_in, clock_out=clock_out, break_minutes=break_minutes,
-                                 leave=leave))  # fmt: skip
+                    ctx.add(
+                        "timesheet.break_too_long",
+                        Severity.WARNING,
+                        f"{ctx.where(row, date_col)} ({date.isoformat()}): 休憩 {break_minutes} min is not "
+                        f"shorter than the time at work ({worked} min)",
+                        "days",
+                    )
+        days.append(
+            TimesheetDay(
+                date=date, clock_in=clock_in, clock_out=clock_out, break_minutes=break_minutes, leave=leave
+            )
+        )
     days.sort(key=lambda d: d.date)
     seen = Counter(d.date for d in days)
     for date, count in seen.items():
         if count > 1:
-            ctx.add("timesheet.duplicate_day", Severity.WARNING, f"{date.isoformat()} appears {count} times", "days")
+            ctx.add(
+                "timesheet.duplicate_day",
+                Severity.WARNING,
+                f"{date.isoformat()} appears {count} times",
+                "days",
+            )
     ctx.confidence["days"] = (1.0 if fixed else 0.9) if days and not problems else (0.6 if days else 0.0)
     return days
 
@@ -187,7 +218,9 @@ def _minutes(hhmm: str) -> int:
 def read_timesheet(ctx: Context) -> Timesheet:
     """Read a monthly timesheet from ``ctx``'s sheet."""
     table = _table(ctx)
-    employee = ctx.field("employee", TIMESHEET_FIELDS["employee"], to_text, label="氏名", missing=Severity.ERROR)
+    employee = ctx.field(
+        "employee", TIMESHEET_FIELDS["employee"], to_text, label="氏名", missing=Severity.ERROR
+    )
     found = ctx.field("month", TIMESHEET_FIELDS["month"], to_month, label="対象年月", missing=None)
     month = found.value if found else None
     if month is None:
@@ -206,8 +239,12 @@ def read_timesheet(ctx: Context) -> Timesheet:
     elif month is not None:
         outside = [d.date.isoformat() for d in days if f"{d.date.year:04d}-{d.date.month:02d}" != month]
         if outside and not _is_cycle(days, month):
-            ctx.add("timesheet.date_outside_month", Severity.WARNING,
-                    f"{len(outside)} day(s) are not in {month}: {', '.join(outside[:5])}", "days")  # fmt: skip
+            ctx.add(
+                "timesheet.date_outside_month",
+                Severity.WARNING,
+                f"{len(outside)} day(s) are not in {month}: {', '.join(outside[:5])}",
+                "days",
+            )
     return Timesheet(employee=employee.value if employee else None, month=month, days=days)
 
 

@@ -171,29 +171,30 @@ def to_month(value: Any, cell: Cell | None = None) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def to_day(value: Any, cell: Cell | None, *, year: int, month: int) -> tuple[dt.date, bool]:
-    """A timesheet row's date; the flag says whether only the day of month was given (``1``, ``1日``)."""
+def to_day(value: Any, cell: Cell | None, *, year: int | None, month: int | None) -> tuple[dt.date, bool]:
+    """A timesheet row's date; the flag says whether only the day of month was given (``1``, ``1日``),
+    which needs the form's month (``year``/``month``; ``4/1`` needs the year)."""
+
+    def day_of_month(day: int) -> dt.date:
+        if year is None or month is None:
+            raise ValueProblem(
+                "form.date_unreadable", "only the day of month is given and no month was found"
+            )
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValueProblem("form.date_unreadable", f"no day {day} in {year}-{month:02d}") from exc
+
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if (
-            float(value).is_integer()
-            and 1 <= value <= 31
-            and not (cell is not None and cell.is_date_formatted)
-        ):
-            try:
-                return dt.date(year, month, int(value)), True
-            except ValueError as exc:
-                raise ValueProblem(
-                    "form.date_unreadable", f"no day {int(value)} in {year}-{month:02d}"
-                ) from exc
+        date_formatted = cell is not None and cell.is_date_formatted
+        if float(value).is_integer() and 1 <= value <= 31 and not date_formatted:
+            return day_of_month(int(value)), True
         return to_date(value, cell), False
     if isinstance(value, str):
         text = _text(value)
         m = _DAY_ONLY.fullmatch(text)
         if m:
-            try:
-                return dt.date(year, month, int(m[1])), True
-            except ValueError as exc:
-                raise ValueProblem("form.date_unreadable", f"no day {m[1]} in {year}-{month:02d}") from exc
+            return day_of_month(int(m[1])), True
         return to_date(text, cell, year_hint=year), False
     return to_date(value, cell), False
 
@@ -271,7 +272,7 @@ def to_amount(value: Any, cell: Cell | None = None) -> int:
 
 
 def to_rate(value: Any, cell: Cell | None = None) -> int:
-    """A tax rate in percent: ``10%``, ``0.1`` (percent-formatted), ``10``, ``8%(軽減)``, ``軽減``, ``非課税``."""
+    """A tax rate in percent: ``10%``, ``0.1`` (percent-formatted), ``10``, ``8%(軽減)``, ``非課税``."""
     del cell
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)

@@ -103,6 +103,7 @@ class Sheet:
     max_col: int
     hidden: bool = False
     _texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    _order: list[tuple[int, int]] | None = None
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         bounds = self.merged.get((row, col))
@@ -140,7 +141,9 @@ class Sheet:
 
     def anchors(self) -> Iterator[Cell]:
         """Every non-empty cell in reading order (row by row, left to right)."""
-        for key in sorted(self.cells):
+        if self._order is None:
+            self._order = sorted(self.cells)
+        for key in self._order:
             yield self.cells[key]
 
 
@@ -230,7 +233,7 @@ class Book:
         return value
 
 
-# -- checks and loading ------------------------------------------------------------------------------------
+# -- checks and loading --------------------------------------------------------------------------
 def _cfb_kind(data: bytes) -> str:
     """What an OLE/CFB file holds: ``encrypted`` (an OOXML workbook with a password), ``xls`` (the old
     binary format) or ``other``."""
@@ -345,10 +348,40 @@ def _num_fmt_id(cell: Any) -> int:
     return int(getattr(style, "numFmtId", 0) or 0)
 
 
-def _load(data: bytes, *, data_only: bool) -> Any:
+def _load(data: bytes, *, data_only: bool, read_only: bool = False) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "extension is not supported" and the like
-        return load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False, rich_text=False)
+        return load_workbook(
+            io.BytesIO(data), data_only=data_only, read_only=read_only, keep_links=False, rich_text=False
+        )
+
+
+def _read_cached_values(data: bytes, book: Book) -> None:
+    """The second load (``data_only=True``): the results Excel saved for the formula cells. Read-only mode,
+    and only the rows holding formulas: the first load already has everything else."""
+    try:
+        values = _load(data, data_only=True, read_only=True)
+    except Exception:  # the first load worked: treat every formula as uncached
+        return
+    try:
+        for sheet in book.sheets:
+            formulas = {key: cell for key, cell in sheet.cells.items() if cell.formula is not None}
+            if not formulas or sheet.title not in values.sheetnames:
+                continue
+            rows = [row for row, _ in formulas]
+            ws = values[sheet.title]
+            for row_cells in ws.iter_rows(min_row=min(rows), max_row=max(rows)):
+                for cached in row_cells:
+                    cell = formulas.get((getattr(cached, "row", 0), getattr(cached, "column", 0)))
+                    if cell is not None:
+                        cell.value = cached.value
+    except Exception:  # a damaged cache: every formula counts as uncached and is computed
+        for sheet in book.sheets:
+            for cell in sheet.cells.values():
+                if cell.formula is not None:
+                    cell.value = None
+    finally:
+        values.close()
 
 
 def open_book(data: bytes, name: str, suffix: str) -> Book:
@@ -398,16 +431,5 @@ def open_book(data: bytes, name: str, suffix: str) -> Book:
         sheet = Sheet(book, ws.title, cells, merged, max_row, max_col, hidden=ws.sheet_state != "visible")
         book.sheets.append(sheet)
     if has_formulas:
-        try:
-            values = _load(data, data_only=True)
-        except Exception:  # the first load worked: treat every formula as uncached
-            values = None
-        if values is not None:
-            for sheet in book.sheets:
-                ws = values[sheet.title]
-                store = getattr(ws, "_cells", {})
-                for key, cell in sheet.cells.items():
-                    if cell.formula is not None:
-                        cached = store.get(key)
-                        cell.value = cached.value if cached is not None else None
+        _read_cached_values(data, book)
     return book

@@ -1,16 +1,19 @@
 """The one entry point :func:`read_form`: an Excel form file in, a :class:`FormResult` out.
 
 Bad input never raises: the result carries ``error = {"code", "message"}`` with ``document_type`` and
-``fields`` left ``None``. Codes (:data:`ERROR_CODES`): ``file.not_found``, ``file.empty``,
-``file.unsupported_type`` (not Excel, or the old ``.xls`` format), ``xlsx.not_a_workbook`` (a renamed ZIP
-or text file), ``xlsx.encrypted`` (password-protected), ``xlsx.corrupt``, ``xlsx.too_large``,
-``xlsx.no_matching_labels`` (a workbook, but no form this reader knows), ``xlsx.reader_failed`` (a bug
-here; the message names no cell content).
+``fields`` left ``None``. Codes (:data:`ERROR_CODES`): ``file.not_found``, ``file.unreadable`` (permission
+denied), ``file.empty``, ``file.unsupported_type`` (not Excel, the old ``.xls`` format, a folder or a pipe),
+``xlsx.not_a_workbook`` (a renamed ZIP or text file), ``xlsx.encrypted`` (password-protected),
+``xlsx.corrupt``, ``xlsx.too_large`` (file, unpacked size or used range), ``xlsx.no_matching_labels`` (a
+workbook, but no form this reader knows), ``xlsx.reader_failed`` (a bug here; the message names no cell
+content).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ __all__ = ["ERROR_CODES", "EXCEL_SUFFIXES", "read_form"]
 
 ERROR_CODES: tuple[str, ...] = (
     "file.not_found",
+    "file.unreadable",
     "file.empty",
     "file.unsupported_type",
     "xlsx.not_a_workbook",
@@ -54,7 +58,9 @@ _MIN_LABELS = 3  # distinct labels of one kind that make a sheet that kind of fo
 
 
 def _failed(path: Path, code: str, message: str, sha256: str | None = None) -> FormResult:
-    return FormResult(path=str(path), sha256=sha256, error={"code": code, "message": redact_my_numbers(message)})
+    return FormResult(
+        path=str(path), sha256=sha256, error={"code": code, "message": redact_my_numbers(message)}
+    )
 
 
 def _has_title(sheet: Sheet, kind: FormType) -> bool:
@@ -81,7 +87,7 @@ def _detect(
         for k in kinds:
             labels = _score(indexes[sheet.title], k)
             titled = _has_title(sheet, k)
-            if labels == 0 or (not titled and labels < (1 if kind is not None else _MIN_LABELS)):
+            if labels == 0 or (not titled and labels < (2 if kind is not None else _MIN_LABELS)):
                 continue
             rank = (labels + (10 if titled else 0), 0 if sheet.hidden else 1, -order)
             if best is None or rank > best[0]:
@@ -100,7 +106,8 @@ def _redact_fields(fields: BaseModel, ctx: Context, prefix: str = "") -> None:
                 ctx.add(
                     "form.personal_number_redacted",
                     Severity.WARNING,
-                    f"{prefix}{name}: a 12-digit number that may be a personal number was replaced by <redacted>",
+                    f"{prefix}{name}: a 12-digit number that may be a personal number was replaced by "
+                    "<redacted>",
                     f"{prefix}{name}",
                 )
         elif isinstance(value, list):
@@ -109,29 +116,55 @@ def _redact_fields(fields: BaseModel, ctx: Context, prefix: str = "") -> None:
                     _redact_fields(item, ctx, f"{prefix}{name}[{i}].")
 
 
+def _too_large(path: Path, size: int) -> FormResult:
+    return _failed(
+        path,
+        "xlsx.too_large",
+        f"{path.name}: the file is {size / 1_048_576:.1f} MB; forms larger than "
+        f"{MAX_FILE_BYTES // 1_048_576} MB are not read automatically.",
+    )
+
+
 def _read_bytes(path: Path) -> tuple[bytes | None, FormResult | None]:
+    """The file's bytes, at most :data:`MAX_FILE_BYTES`. Only a regular file is opened (checked again on
+    the open descriptor, opened non-blocking), so a pipe or a device never hangs a batch."""
     name = path.name
-    if not path.exists():
-        return None, _failed(path, "file.not_found", f"{name}: there is no such file ({path}).")
-    if not path.is_file():
-        return None, _failed(path, "file.unsupported_type", f"{name}: this is a folder, not a form file.")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, _failed(
-                path,
-                "xlsx.too_large",
-                f"{name}: the file is {size / 1_048_576:.1f} MB; forms larger than "
-                f"{MAX_FILE_BYTES // 1_048_576} MB are not read automatically.",
-            )
-        return path.read_bytes(), None
+        info = path.stat()
+    except FileNotFoundError:
+        return None, _failed(path, "file.not_found", f"{name}: there is no such file ({path}).")
     except OSError as exc:
-        return None, _failed(path, "file.not_found", f"{name}: the file cannot be opened ({exc.strerror or exc}).")
+        return None, _failed(
+            path, "file.unreadable", f"{name}: the file cannot be opened ({exc.strerror or exc})."
+        )
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe or a device)"
+        return None, _failed(path, "file.unsupported_type", f"{name}: this is {kind}, not a form file.")
+    if info.st_size > MAX_FILE_BYTES:
+        return None, _too_large(path, info.st_size)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, _failed(
+            path, "file.unreadable", f"{name}: the file cannot be opened ({exc.strerror or exc})."
+        )
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, _failed(path, "file.unsupported_type", f"{name}: this is not a regular file.")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, _failed(
+            path, "file.unreadable", f"{name}: the file cannot be read ({exc.strerror or exc})."
+        )
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        return None, _too_large(path, len(data))
+    return data, None
 
 
-def read_form(
-    path: Path, *, kind: str | None = None, templates: Sequence[FormTemplate] = ()
-) -> FormResult:
+def read_form(path: Path, *, kind: str | None = None, templates: Sequence[FormTemplate] = ()) -> FormResult:
     """Read an Excel form (.xlsx or .xlsm): an expense report, an onboarding form or a monthly timesheet.
 
     ``kind`` (``"expense_report"``, ``"onboarding"``, ``"timesheet"``) skips detection, which otherwise
@@ -196,9 +229,9 @@ def _extract(
             return _failed(
                 path,
                 "xlsx.no_matching_labels",
-                f"{name}: no labels of {looked_for} were found on its {len(book.sheets)} sheet(s) (looked for "
-                "氏名, 申請日, 入社日, 出勤 … and titles such as 経費精算書, 勤怠表). If this is a form with "
-                "an unusual layout, give it a fixed cell map in templates/forms/.",
+                f"{name}: no labels of {looked_for} were found on its {len(book.sheets)} sheet(s) "
+                "(looked for 氏名, 申請日, 入社日, 出勤 ... and titles such as 経費精算書, 勤怠表). "
+                "If this is a form with an unusual layout, give it a fixed cell map in templates/forms/.",
                 digest,
             )
         kind, sheet = detected
@@ -208,7 +241,7 @@ def _extract(
     ctx.finish()
     confidence: dict[str, Any] = {f: round(ctx.confidence.get(f, 0.0), 2) for f in type(fields).model_fields}
     if "my_number_present" in confidence:
-        confidence["my_number_present"] = ctx.confidence.get("my_number", 1.0)
+        confidence["my_number_present"] = 1.0
     return FormResult(
         path=str(path),
         sha256=digest,
