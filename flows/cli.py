@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from robots.errors import KurokoError
@@ -30,6 +31,8 @@ app = typer.Typer(
 sandbox_app = typer.Typer(help="The local stand-ins for the SaaS tools.", no_args_is_help=True)
 samples_app = typer.Typer(help="Generate sample documents.", no_args_is_help=True)
 ledger_app = typer.Typer(help="Look into the run ledger.", no_args_is_help=True)
+template_app = typer.Typer(help="Per-issuer invoice templates (templates/invoices/).", no_args_is_help=True)
+app.add_typer(template_app, name="template")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(samples_app, name="samples")
 app.add_typer(ledger_app, name="ledger")
@@ -47,30 +50,47 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help="PDF files to read.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON of document-schema.md.")] = False,
 ) -> None:
-    """Read invoice PDFs and print their fields; exit 1 when any file could not be read."""
+    """Read documents (invoice and receipt PDFs, Excel forms) and print their fields; exit 1 when any file
+    could not be read."""
     from robots.documents import extract as extract_one
+    from robots.documents.files import display_name
+    from robots.settings import load_settings
 
-    results = [extract_one(p) for p in paths]
+    settings = load_settings()
+    results = [extract_one(p, max_pages=settings.max_pdf_pages) for p in paths]
     if as_json:
         json.dump([r.to_json_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        table = Table("file", "type", "issuer", "issue date", "total", "registration", "problem")
+        table = Table("file", "type", "fields", "findings / error")
         for r in results:
-            f = r.fields
+            data = r.to_json_dict()
+            shown = ", ".join(
+                f"{k}={v}"
+                for k, v in (data["fields"] or {}).items()
+                if v not in (None, False) and not isinstance(v, list)
+            )
             problem = r.error["message"] if r.error else "; ".join(x.message for x in r.findings)
             table.add_row(
-                Path(r.path).name,
-                r.document_type or "-",
-                f.issuer if f else "-",
-                str(f.issue_date) if f and f.issue_date else "-",
-                f"{f.total:,}" if f and f.total is not None else "-",
-                (f.registration_number or "-") if f else "-",
-                problem,
+                escape(display_name(r.path)), data["document_type"] or "-", escape(shown), escape(problem)
             )
         out.print(table)
     if any(r.error for r in results):
         raise typer.Exit(1)
+
+
+# -- templates ---------------------------------------------------------------------------------------
+@template_app.command("check")
+def template_check(
+    template: Annotated[Path, typer.Argument(help="The template YAML being written.")],
+    pdfs: Annotated[list[Path], typer.Argument(help="Invoices of that issuer to try it on.")],
+) -> None:
+    """Show what a template extracts from each PDF, next to what the generic reader found, and which wins."""
+    from robots.documents.templates import template_check_command
+
+    text, status = template_check_command(template, pdfs, width=200)
+    sys.stdout.write(text)
+    raise typer.Exit(status)
 
 
 # -- sandbox -----------------------------------------------------------------------------------------
