@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from robots.documents.model import Invoice, InvoiceLine
 from robots.errors import BusinessError
-from robots.jp import PartyNameError, adjust_to_business_day, normalize_party
+from robots.jp import adjust_to_business_day, party_match_key
 from robots.settings import load_yaml_model
 from robots.validation.accounts import AccountRules, suggest_account
 
@@ -49,20 +49,11 @@ class PaymentRules(BaseModel):
     counterparties: list[CounterpartyPayment] = []
 
     def shift_for(self, issuer: str | None) -> Shift:
-        key = _match_key(issuer)
+        key = party_match_key(issuer)
         for rule in self.counterparties:
-            if key is not None and _match_key(rule.issuer) == key:
+            if key is not None and party_match_key(rule.issuer) == key:
                 return rule.due_date_shift
         return self.due_date_shift
-
-
-def _match_key(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return normalize_party(name).match_key
-    except PartyNameError:
-        return None
 
 
 def load_payment_rules(path: Path) -> PaymentRules:

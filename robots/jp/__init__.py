@@ -21,7 +21,14 @@ from robots.jp.dates import (
     parse_time,
 )
 from robots.jp.mynumber import REDACTED, is_valid_my_number, mask_my_number, redact_my_numbers
-from robots.jp.names import LEGAL_FORMS, VARIANT_KANJI, PartyName, PartyNameError, normalize_party
+from robots.jp.names import (
+    LEGAL_FORMS,
+    VARIANT_KANJI,
+    PartyName,
+    PartyNameError,
+    normalize_party,
+    party_match_key,
+)
 from robots.jp.registration import (
     REGISTRATION_RE,
     RegistrationCheck,
@@ -62,6 +69,7 @@ __all__ = [
     "mask_my_number",
     "matching_roundings",
     "normalize_party",
+    "party_match_key",
     "normalize_registration_number",
     "normalize_text",
     "parse_amount",

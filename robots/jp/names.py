@@ -127,3 +127,13 @@ def normalize_party(text: str) -> PartyName:
 
 def _match_key(name: str) -> str:
     return _KEY_DROP.sub("", name).translate(_VARIANTS)
+
+
+def party_match_key(name: str | None) -> str | None:
+    """The match key of a party name, or None when there is no usable name (for rule look-ups)."""
+    if not name:
+        return None
+    try:
+        return normalize_party(name).match_key
+    except PartyNameError:
+        return None

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from robots.documents.model import Invoice, InvoiceLine
 from robots.errors import BusinessError
-from robots.jp.names import PartyNameError, normalize_party
+from robots.jp.names import party_match_key
 from robots.jp.text import normalize_text
 from robots.settings import load_yaml_model
 
@@ -67,15 +67,6 @@ def _fold(text: str) -> str:
     return normalize_text(text).casefold()
 
 
-def _match_key(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return normalize_party(name).match_key
-    except PartyNameError:
-        return None
-
-
 def _keyword_account(text: str, rate: int, rules: AccountRules) -> str | None:
     folded = _fold(text)
     for rule in rules.keywords:
@@ -110,10 +101,10 @@ def suggest_account(
             "account.tax_category_unknown",
             f"no tax category (税区分) for the rate {rate}% in the account rules",
         ) from exc
-    issuer_key = _match_key(invoice.issuer)
+    issuer_key = party_match_key(invoice.issuer)
     if issuer_key is not None:
         for rule in rules.issuers:
-            if _match_key(rule.issuer) == issuer_key:
+            if party_match_key(rule.issuer) == issuer_key:
                 return rule.account, tax_category
     account: str | None = None
     if line is not None:
