@@ -1,8 +1,10 @@
-"""The invoice PDF reader: golden comparison against the sample generator, documents drawn here by hand
-(receipt, sole proprietor, multi-page, bad registration number), and every kind of broken file."""
+"""The invoice PDF reader: golden comparison for every layout of the sample generator, documents drawn here by
+hand (receipt, sole proprietor, multi-page, bad registration number, totals that do not add up), and every
+kind of broken file. ``test_heldout.py`` measures the layouts the reader was not tuned on."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,11 +16,11 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 from robots.documents import ERROR_CODES, DocumentType, ExtractResult, extract, read_invoice_pdf, sha256_file
-from sandbox.samples import Sample, generate_invoices, write_broken_pdfs
+from robots.documents.model import Severity
+from sandbox.samples import LAYOUTS, TUNING_LAYOUTS, Sample, generate_invoices, write_broken_pdfs
 
-GOLDEN_SEEDS = range(4)
-PER_SEED = 6
-_cache: dict[int, list[Sample]] = {}
+GOLDEN_SEEDS = (0, 1, 2)
+_cache: dict[tuple[str, int], Sample] = {}
 
 
 @pytest.fixture(scope="module")
@@ -26,46 +28,62 @@ def samples_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("invoices")
 
 
-def _samples(root: Path, seed: int) -> list[Sample]:
-    if seed not in _cache:
-        _cache[seed] = generate_invoices(root / f"seed{seed}", count=PER_SEED, seed=seed)
-    return _cache[seed]
+def _sample(root: Path, layout: str, seed: int) -> Sample:
+    if (layout, seed) not in _cache:
+        _cache[layout, seed] = generate_invoices(
+            root / f"{layout}{seed}", count=1, seed=seed, layouts=[layout]
+        )[0]
+    return _cache[layout, seed]
 
 
-@pytest.mark.parametrize(
-    ("seed", "index"), [(s, i) for s in GOLDEN_SEEDS for i in range(PER_SEED)], ids=lambda v: str(v)
-)
-def test_reader_returns_exactly_the_generators_fields(samples_dir: Path, seed: int, index: int) -> None:
-    sample = _samples(samples_dir, seed)[index]
+def _demo(root: Path, seed: int) -> list[Sample]:
+    return generate_invoices(root / f"demo{seed}", count=6, seed=seed)
+
+
+@pytest.mark.parametrize(("layout", "seed"), [(lay, s) for lay in LAYOUTS for s in GOLDEN_SEEDS])
+def test_reader_returns_exactly_the_generators_fields(samples_dir: Path, layout: str, seed: int) -> None:
+    sample = _sample(samples_dir, layout, seed)
     result = extract(sample.path)
     assert result.error is None
-    assert result.document_type == DocumentType.INVOICE
+    assert result.document_type == sample.document_type
     assert result.model_dump(mode="json")["fields"] == sample.expected
     assert result.sha256 == sha256_file(sample.path)
-    assert result.findings == [], f"a clean sample gives no findings (layout {sample.layout})"
+    loud = [f for f in result.findings if f.severity != Severity.INFO]
+    assert loud == [], f"a clean sample gives no warnings (layout {layout})"
     assert set(result.confidence) == set(sample.expected)
-    assert min(result.confidence.values()) >= 0.7, result.confidence
+    present = {k: v for k, v in result.confidence.items() if sample.expected[k] not in (None, [])}
+    assert min(present.values()) >= 0.7, present
 
 
 def test_read_invoice_pdf_is_the_same_reader_without_the_file_checks(samples_dir: Path) -> None:
-    sample = _samples(samples_dir, 0)[0]
-    assert read_invoice_pdf(sample.path) == extract(sample.path)
+    sample = _sample(samples_dir, "A", 0)
+    assert read_invoice_pdf(sample.path) == extract(sample.path, use_templates=False)
 
 
-def test_confidence_is_full_when_every_field_sits_next_to_its_label(samples_dir: Path) -> None:
-    for sample in _samples(samples_dir, 0):
-        conf = extract(sample.path).confidence
-        assert conf["issuer"] == conf["total"] == conf["lines"] == conf["registration_number"] == 1.0
+@pytest.mark.parametrize("layout", TUNING_LAYOUTS)
+def test_confidence_is_full_when_every_field_sits_next_to_its_label(samples_dir: Path, layout: str) -> None:
+    conf = extract(_sample(samples_dir, layout, 0).path, use_templates=False).confidence
+    assert conf["issuer"] == conf["total"] == conf["lines"] == conf["registration_number"] == 1.0
+    assert conf["tax_breakdown"] >= 0.7 and conf["tax_inclusive_pricing"] == 1.0
+
+
+def test_the_demo_set_reads_exactly(samples_dir: Path) -> None:
+    for sample in _demo(samples_dir, 0):
+        assert extract(sample.path).model_dump(mode="json")["fields"] == sample.expected, sample.layout
 
 
 def test_reading_takes_well_under_a_tenth_of_a_second_per_page(samples_dir: Path) -> None:
-    samples = [s for seed in GOLDEN_SEEDS for s in _samples(samples_dir, seed)]
+    samples = [_sample(samples_dir, layout, seed) for layout in LAYOUTS for seed in GOLDEN_SEEDS]
     extract(samples[0].path)  # warm-up: imports, font maps
-    start = time.perf_counter()
+    per_page = []
     for s in samples:
+        start = time.perf_counter()
         extract(s.path)
-    per_page = (time.perf_counter() - start) / len(samples)
-    assert per_page < 0.2, f"{per_page * 1000:.0f} ms per page (about 25-30 ms when the machine is idle)"
+        per_page.append((time.perf_counter() - start) / s.pages)
+    median = statistics.median(per_page)
+    assert median < 0.1, (
+        f"{median * 1000:.0f} ms per page on median (about 20-30 ms when the machine is idle)"
+    )
 
 
 # -- broken input ---------------------------------------------------------------------------------------
@@ -116,7 +134,7 @@ def test_a_missing_file_a_folder_and_other_types(tmp_path: Path) -> None:
 
 
 def test_a_pdf_without_the_pdf_extension_is_still_read(tmp_path: Path, samples_dir: Path) -> None:
-    sample = _samples(samples_dir, 1)[0]
+    sample = _sample(samples_dir, "B", 1)
     renamed = tmp_path / "download"
     renamed.write_bytes(sample.path.read_bytes())
     assert extract(renamed).model_dump(mode="json")["fields"] == sample.expected
@@ -309,3 +327,64 @@ def test_a_table_continued_on_a_second_page(tmp_path: Path, repeat_header: bool)
     assert [ln.description for ln in f.lines] == [f"部品 {i:02d}" for i in range(1, 31)]
     assert (f.total, f.invoice_number, f.issuer) == (33000, "123", "株式会社テスト")
     assert result.confidence["lines"] == 1.0
+
+
+# -- what the reader cannot verify, it says --------------------------------------------------------------
+def _invoice(lines: Sequence[Item], totals: Sequence[Item]) -> list[Item]:
+    return [
+        (105, 20, "請求書", 18, "c"),
+        (15, 35, "株式会社黒子商店 御中", 12),
+        (195, 30, "請求日 2024年8月31日", 9, "r"),
+        (195, 36, "請求番号 A-77", 9, "r"),
+        (130, 50, "株式会社テスト", 11),
+        (130, 56, "登録番号 T7000012050002", 8),
+        (15, 80, "品名"),
+        (100, 80, "数量", 9, "r"),
+        (170, 80, "金額", 9, "r"),
+        *lines,
+        *totals,
+    ]
+
+
+def _flagged(result: ExtractResult, field: str) -> bool:
+    return result.confidence[field] < 0.7 or any(f.field == field for f in result.findings)
+
+
+def test_a_total_that_does_not_match_the_breakdown_is_flagged_not_passed(tmp_path: Path) -> None:
+    items: list[Item] = [(15, 87, "作業費"), (100, 87, "1", 9, "r"), (170, 87, "10,000", 9, "r")]
+    totals: list[Item] = [(15, 100, "10%対象 ¥10,000 消費税 ¥1,000"), (120, 110, "合計 ¥12,000")]
+    result = extract(_draw(tmp_path / "total.pdf", [_invoice(items, totals)]))
+    assert result.fields.total == 12000, "the printed total, as printed"
+    assert result.confidence["total"] < 0.7
+    assert "extract.total_unverified" in [f.code for f in result.findings if f.field == "total"]
+
+
+def test_lines_that_do_not_add_up_to_the_breakdown_are_flagged(tmp_path: Path) -> None:
+    items: list[Item] = [(15, 87, "作業費"), (100, 87, "1", 9, "r"), (170, 87, "10,000", 9, "r")]
+    items += [(15, 150, "追加作業"), (170, 150, "5,000", 9, "r")]  # far below the table: not read as a line
+    totals: list[Item] = [(15, 160, "10%対象 ¥15,000 消費税 ¥1,500"), (120, 170, "合計 ¥16,500")]
+    result = extract(_draw(tmp_path / "lines.pdf", [_invoice(items, totals)]))
+    assert [ln.amount for ln in result.fields.lines] == [10000]
+    assert result.fields.total == 16500 and result.confidence["total"] == 1.0
+    assert _flagged(result, "lines")
+    assert "extract.lines_unverified" in [f.code for f in result.findings]
+
+
+def test_a_tax_that_is_not_the_rate_of_its_base_is_flagged(tmp_path: Path) -> None:
+    items: list[Item] = [(15, 87, "作業費"), (100, 87, "1", 9, "r"), (170, 87, "10,000", 9, "r")]
+    totals: list[Item] = [(15, 100, "10%対象 ¥10,000 消費税 ¥1,500"), (120, 110, "合計 ¥11,500")]
+    result = extract(_draw(tmp_path / "tax.pdf", [_invoice(items, totals)]))
+    assert [(b.rate, b.net, b.tax) for b in result.fields.tax_breakdown] == [(10, 10000, 1500)]
+    assert _flagged(result, "tax_breakdown")
+    assert "extract.breakdown_unverified" in [f.code for f in result.findings]
+
+
+def test_a_guessed_issue_date_gets_a_low_confidence_finding(tmp_path: Path) -> None:
+    items: list[Item] = [(15, 87, "作業費"), (100, 87, "1", 9, "r"), (170, 87, "10,000", 9, "r")]
+    totals: list[Item] = [(15, 100, "10%対象 ¥10,000 消費税 ¥1,000"), (120, 110, "合計 ¥11,000")]
+    page = [it for it in _invoice(items, totals) if "請求日" not in str(it[2])]
+    page += [(195, 24, "2024年8月31日", 9, "r"), (195, 42, "作成 2024年8月30日", 9, "r")]
+    result = extract(_draw(tmp_path / "dates.pdf", [page]))
+    assert str(result.fields.issue_date) == "2024-08-31"
+    assert result.confidence["issue_date"] < 0.7
+    assert ("extract.low_confidence", "issue_date") in [(f.code, f.field) for f in result.findings]
