@@ -406,7 +406,6 @@ _NOT_ISSUER = re.compile(r"銀行|信用金庫|信用組合|振込|口座|名義
 _BANK_LABEL = re.compile(r"(?:振込先|口座|名義)[:：]?$")
 _HONORIFIC = re.compile(r"(?:御中|様|殿)$")
 _NOT_RECIPIENT = re.compile(r"^(?:お客様|お客さま|ご担当者?様?|担当者?様?|上様?|各位)")
-_RECIPIENT_LABEL = re.compile(r"^(?:請求先|宛先|宛名|お客様名|bill(?:ed)?\s*to|to)[:：]?$", _I)
 _TRAILING_TITLES = re.compile(r"\s+(?:代表取締役|代表社員|代表者?|取締役|担当|TEL|Tel|電話|〒).*$")
 _LEADING_LABEL = re.compile(r"^[^:：]{1,12}[:：]\s*")
 
@@ -434,6 +433,7 @@ _CONTINUED = re.compile(
     r"^[(（]?(?:前頁より|前ページより|次頁へ|次ページへ)(?:続く|続き|つづく)|^[(（]?(?:つづき|続き)[)）]?$"
 )
 _QTY = re.compile(r"-?\d+(?:\.\d+)?")
+_QTY_CELL = re.compile(r"^(\d+(?:\.\d+)?)[^\d,.¥円]{0,3}$")  # 10, 10個, 2.5時間
 _INCLUSIVE_TEXT = re.compile(r"うち消費税|内消費税|(?<!国)内税|税込価格|価格は税込")
 _EXCLUSIVE_TEXT = re.compile(r"税抜|外税|税別|tax\s*excl", _I)
 _RECEIPT_TITLE = re.compile(r"領収|レシート|簡易請求書|receipt", _I)
@@ -540,12 +540,6 @@ class _Bucket:
     tax: int | None = None
     net: int | None = None  # from a table that prints both
     gross_total: int | None = None
-
-
-def _tax_plausible(base: int, rate: int, tax: int, *, inclusive: bool) -> bool:
-    """Whether ``tax`` is (within a yen) the tax on ``base`` at ``rate``: a check on what was read."""
-    exact = Decimal(base) * rate / (100 + rate if inclusive else 100)
-    return abs(exact - tax) <= 1
 
 
 class _Reader:
@@ -919,7 +913,16 @@ class _Reader:
         if (mark := _AMOUNT_MARK.search(last)) is not None and mark.group(0):
             last, reduced = last[: mark.start()], True
         amount = _strict_amount(last)
-        desc = collapse_spaces(" ".join(s.text for s in line.segments[:-1]))
+        before = line.segments[:-1]
+        quantity: float | None = None
+        unit_price: int | None = None
+        if amount is not None and len(before) >= 3:
+            # a table without a header row: 「ボルト M6 | 10 | 120 | 1,200」 when quantity × price = amount
+            qm = _QTY_CELL.match(before[-2].compact)
+            price = _strict_amount(before[-1].text)
+            if qm is not None and price is not None and Decimal(qm.group(1)) * price == amount:
+                quantity, unit_price, before = float(qm.group(1)), price, before[:-2]
+        desc = collapse_spaces(" ".join(s.text for s in before))
         if amount is None or not re.search(r"[^\d\s,.:/\-()]", desc) or find_date(desc) is not None:
             return None
         if _is_label(line.segments[0]) or _TABLE_STOP.match(line.segments[0].compact):
@@ -929,7 +932,7 @@ class _Reader:
         while (m := _MARK_EDGE.search(desc)) and m.group(0):
             desc = (desc[: m.start()] + desc[m.end() :]).strip()
             reduced = True
-        return _Listed(line, desc, amount, reduced)
+        return _Listed(line, desc, amount, reduced, quantity, unit_price)
 
     # -- totals ----------------------------------------------------------------------------------------
     def _rate_table(self, li: int) -> tuple[dict[int, _Bucket], set[int]]:
@@ -1036,17 +1039,21 @@ class _Reader:
             used |= rows
         carried: int | None = None  # the rate of the line above, for 「うち消費税等 ¥y」 under 「10%対象 ¥x」
         previous: _Line | None = None
-        for line in self.lines:
+        for li, line in enumerate(self.lines):
             if line.index in self.skip or line.index in used:
                 previous, carried = None, None
                 continue
             if previous is None or line.top - previous.bottom > 1.2 * line.size:
                 carried = None
+            tokens = self._tokens(line)
+            if (stacked := self._stacked(li, tokens)) is not None:
+                tokens = stacked  # labels in a row, their values in the row under them
+                used.add(self.lines[li + 1].index)
             label: list[str] = []
             context = carried
             last_x = None
             line_rate: int | None = None
-            for text, amount, x0, x1 in self._tokens(line):
+            for text, amount, x0, x1 in tokens:
                 if last_x is not None and x0 - last_x > 8 * line.size and (amount is None or not label):
                     context, label = (
                         None,
@@ -1062,6 +1069,9 @@ class _Reader:
                 label = []
                 rm = _RATE.search(words)
                 rate = int(rm.group(1)) if rm else context
+                if rm is None and _ZERO_RATED.search(words) and not _TAX_WORDS.search(words):
+                    found.setdefault(0, _Bucket(0, base=amount, gross=False, tax=0))  # 非課税 ¥200: no tax
+                    continue
                 if rate is None or not words:
                     continue
                 bucket = found.setdefault(rate, _Bucket(rate))
@@ -1081,6 +1091,32 @@ class _Reader:
         return {
             r: b for r, b in found.items() if b.tax is not None or b.base is not None or b.net is not None
         }
+
+    def _stacked(
+        self, li: int, tokens: list[tuple[str, int | None, float, float]]
+    ) -> list[tuple[str, int | None, float, float]] | None:
+        """A row of labels with no amounts (小計 | 消費税(10%) | 御請求金額) over a row of amounts only, each
+        amount under one label: the pairs as if they had been printed side by side."""
+        if (
+            li + 1 >= len(self.lines)
+            or any(a is not None for _, a, _, _ in tokens)
+            or not _RATE.search(self.lines[li].text)
+        ):
+            return None
+        header, below = self.lines[li], self.lines[li + 1]
+        if below.top - header.bottom > 2.5 * header.size or below.index in self.skip:
+            return None
+        values = self._tokens(below)
+        if not values or any(a is None for _, a, _, _ in values):
+            return None
+        out: list[tuple[str, int | None, float, float]] = []
+        for seg in header.segments:
+            under = [v for v in values if v[2] < seg.x1 + 6 and v[3] > seg.x0 - 6]
+            if len(under) != 1:
+                continue
+            out.append((seg.text, None, seg.x0, seg.x0))
+            out.append(under[0][:2] + (seg.x0, seg.x1))
+        return out or None
 
     def total(self, expected: set[int]) -> _Found | None:
         """The billed amount: the first labelled value that agrees with the breakdown or the lines
@@ -1259,7 +1295,13 @@ def _read_fields(
     assert best is not None
     inclusive, buckets, printed = best.inclusive, best.buckets, best.printed
     if not buckets and items:
-        buckets = _derived(r, raw, items, inclusive, total)
+        # no complete breakdown printed: derive it, 内税 or 外税 as the total agrees, else as the page says
+        options = []
+        for h in (inclusive, not inclusive):
+            derived = _derived(r, raw, items, h, total)
+            agrees = bool(derived) and total is not None and sum(b.net + b.tax for b in derived) == total
+            options.append((agrees, h == inclusive, h, derived))
+        _, _, inclusive, buckets = max(options, key=lambda o: (o[0], o[1]))
     lines_ok = _lines_agree(items, buckets, inclusive)
     total_ok = bool(buckets) and total is not None and sum(b.net + b.tax for b in buckets) == total
     lines_total_ok = (
@@ -1272,6 +1314,8 @@ def _read_fields(
 
     conf = r.confidence
     findings = r.findings
+    if issuer is not None and issuer == recipient:
+        conf["issuer"] = min(conf.get("issuer", 0.0), 0.3)  # the seller cannot be the buyer: a misread
     # the breakdown
     breakdown_conf = (1.0 if printed else 0.7) if buckets else 0.0
     implausible = [b for b in buckets if not _plausible(b)]

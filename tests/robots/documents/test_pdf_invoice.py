@@ -115,7 +115,7 @@ def _assert_failed(result: ExtractResult, code: str, path: Path) -> None:
 
 def test_no_text_layer_says_that_scans_need_ocr(tmp_path: Path) -> None:
     result = extract(write_broken_pdfs(tmp_path)["no_text"])
-    assert "OCR" in result.error["message"] and "later" in result.error["message"]
+    assert "OCR" in result.error["message"] and "no_text.pdf" in result.error["message"]
 
 
 def test_a_missing_file_a_folder_and_other_types(tmp_path: Path) -> None:
@@ -388,3 +388,64 @@ def test_a_guessed_issue_date_gets_a_low_confidence_finding(tmp_path: Path) -> N
     assert str(result.fields.issue_date) == "2024-08-31"
     assert result.confidence["issue_date"] < 0.7
     assert ("extract.low_confidence", "issue_date") in [(f.code, f.field) for f in result.findings]
+
+
+def _header(number: str = "77") -> list[Item]:
+    return [
+        (105, 20, "請求書", 18, "c"),
+        (15, 35, "株式会社黒子商店 御中", 12),
+        (195, 30, "請求日 2024年7月31日", 9, "r"),
+        (195, 36, f"請求番号 {number}", 9, "r"),
+        (130, 50, "株式会社テスト", 11),
+        (130, 56, "登録番号 T7000012050002", 8),
+    ]
+
+
+def test_a_table_without_a_header_row_keeps_quantities_out_of_the_descriptions(tmp_path: Path) -> None:
+    rows: list[Item] = [
+        (15, 80, "ボルト M6"),
+        (110, 80, "10", 9, "r"),
+        (140, 80, "120", 9, "r"),
+        (180, 80, "1,200", 9, "r"),
+        (15, 87, "ナット M6"),
+        (110, 87, "20個", 9, "r"),
+        (140, 87, "50", 9, "r"),
+        (180, 87, "1,000", 9, "r"),
+        (120, 100, "小計"),
+        (180, 100, "2,200", 9, "r"),
+        (120, 106, "消費税(10%)"),
+        (180, 106, "220", 9, "r"),
+        (120, 112, "合計"),
+        (180, 112, "2,420", 9, "r"),
+    ]
+    result = extract(_draw(tmp_path / "noheader.pdf", [[*_header(), *rows]]))
+    assert [(ln.description, ln.quantity, ln.unit_price, ln.amount) for ln in result.fields.lines] == [
+        ("ボルト M6", 10.0, 120, 1200),
+        ("ナット M6", 20.0, 50, 1000),
+    ]
+    assert [(b.rate, b.net, b.tax) for b in result.fields.tax_breakdown] == [(10, 2200, 220)]
+
+
+def test_a_non_taxable_line_gets_a_zero_rate_bucket(tmp_path: Path) -> None:
+    rows: list[Item] = [
+        (15, 80, "品名"),
+        (110, 80, "数量", 9, "r"),
+        (150, 80, "金額", 9, "r"),
+        (175, 80, "税率", 9, "c"),
+        (15, 87, "コピー用紙"),
+        (110, 87, "2", 9, "r"),
+        (150, 87, "5,000", 9, "r"),
+        (175, 87, "10%", 9, "c"),
+        (15, 94, "収入印紙"),
+        (110, 94, "1", 9, "r"),
+        (150, 94, "200", 9, "r"),
+        (175, 94, "非課税", 9, "c"),
+        (15, 105, "10%対象 ¥5,000 消費税 ¥500"),
+        (15, 111, "非課税 ¥200"),
+        (120, 120, "合計 ¥5,700"),
+    ]
+    result = extract(_draw(tmp_path / "stamp.pdf", [[*_header(), *rows]]))
+    assert [(ln.description, ln.rate) for ln in result.fields.lines] == [("コピー用紙", 10), ("収入印紙", 0)]
+    assert [(b.rate, b.net, b.tax) for b in result.fields.tax_breakdown] == [(10, 5000, 500), (0, 200, 0)]
+    assert result.fields.total == 5700
+    assert [f.code for f in result.findings if f.severity != Severity.INFO] == []
