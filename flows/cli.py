@@ -52,12 +52,13 @@ def extract(
 ) -> None:
     """Read documents (invoice and receipt PDFs, Excel forms) and print their fields; exit 1 when any file
     could not be read."""
-    from robots.documents import extract as extract_one
+    from robots.documents import read_document
     from robots.documents.files import display_name
     from robots.settings import load_settings
 
     settings = load_settings()
-    results = [extract_one(p, max_pages=settings.max_pdf_pages) for p in paths]
+    limits = {"templates_dir": settings.templates_dir, "max_pages": settings.max_pdf_pages}
+    results = [read_document(p, **limits) for p in paths]
     if as_json:
         json.dump([r.to_json_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -65,6 +65,20 @@ def test_extract_exits_zero_when_every_file_reads(tmp_path: Path) -> None:
     assert samples[0].expected["issuer"] in proc.stdout
 
 
+def test_extract_reads_excel_forms_of_each_kind(tmp_path: Path) -> None:
+    from sandbox.samples.forms import generate_expense_reports, generate_onboarding_forms, generate_timesheets
+
+    samples = [
+        gen(tmp_path / gen.__name__)[0]
+        for gen in (generate_expense_reports, generate_onboarding_forms, generate_timesheets)
+    ]
+    proc = _kuroko("extract", *(str(s.path) for s in samples), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert [o["document_type"] for o in out] == ["expense_report", "onboarding", "timesheet"]
+    assert [o["fields"] for o in out] == [s.expected for s in samples]
+
+
 @pytest.mark.parametrize(
     ("args", "code"),
     [
