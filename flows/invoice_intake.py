@@ -74,7 +74,10 @@ def _retryable(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(name="read-invoice", cache_policy=NO_CACHE)
 def read_invoice(path: Path) -> ExtractResult:
-    result = extract(path)
+    settings = load_settings()
+    result = extract(
+        path, max_pages=settings.max_pdf_pages, templates_dir=settings.templates_dir / "invoices"
+    )
     if result.error:
         raise BusinessError(result.error["code"], result.error["message"])
     return result
