@@ -19,9 +19,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-# Machine side: a Chromium for Playwright (its own download where it can, else the system package)
-# and a Japanese font (Chromium brings none; the sample generator embeds IPAex).
-$(VENV)/.system: $(VENV)/.installed
+# Machine side: a Chromium for Playwright (its own download where it can, else the system package),
+# a Japanese font (Chromium brings none; the sample generator embeds IPAex) and Tesseract OCR with its
+# Japanese data (scanned PDFs and images are read through it).
+$(VENV)/.system: $(VENV)/.installed Makefile
 	@if ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium-*/chrome-linux*/chrome >/dev/null 2>&1; then \
 	  echo "browser: Playwright's Chromium"; \
 	elif $(BIN)/playwright install chromium >/dev/null 2>&1; then \
@@ -37,6 +38,11 @@ $(VENV)/.system: $(VENV)/.installed
 	  echo "font: installing fonts-ipaexfont"; \
 	  $(APT) install -y -qq --no-install-recommends fonts-ipaexfont >/dev/null 2>&1 || \
 	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends fonts-ipaexfont; }; \
+	fi
+	@if tesseract --list-langs 2>/dev/null | grep -qx jpn; then echo "OCR: Tesseract with Japanese"; else \
+	  echo "OCR: installing tesseract-ocr and tesseract-ocr-jpn"; \
+	  $(APT) install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-jpn >/dev/null 2>&1 || \
+	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-jpn; }; \
 	fi
 	@touch $@
 

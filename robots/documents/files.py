@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from robots.documents import ocr
 from robots.documents.model import ExtractResult, Finding, Severity
 from robots.documents.pdf_invoice import DEFAULT_MAX_PAGES, read_invoice_pdf_bytes
 from robots.documents.templates import apply_templates, load_templates
@@ -273,7 +274,7 @@ def extract(
     templates_dir: Path | None = None,
     use_templates: bool = True,
 ) -> ExtractResult:
-    """Read one document file (today: invoice and receipt PDFs with a text layer).
+    """Read one invoice or receipt file: a PDF (text layer, or a scan through OCR) or an image.
 
     Never raises; see the module docstring for the error codes and the bounds. ``max_pages`` is the
     longest PDF read automatically, ``max_bytes`` the largest file, ``time_budget_s`` the time per file.
@@ -312,7 +313,10 @@ def _extract(path: Path, shown: str, *, max_pages: int, max_bytes: int) -> tuple
     suffix = path.suffix.lower()
     if not is_pdf and suffix != ".pdf":
         if suffix in _IMAGE_SUFFIXES:
-            reason = "it is an image; reading scans and photos needs OCR, which is coming later"
+            if ocr.ocr_available():  # a scan or photo saved as an image: the same OCR path as scanned PDFs
+                scanned = ocr.read_scanned_invoice(data, path, max_pages=max_pages, pdfium_lock=_PDFIUM_LOCK)
+                return scanned, data
+            reason = f"it is an image; {ocr.OCR_SETUP_HINT}"
         else:
             kind = _escape(suffix, 20) or "file without extension"
             reason = f"only PDF documents are read for now, and this is a {kind}"
@@ -324,6 +328,11 @@ def _extract(path: Path, shown: str, *, max_pages: int, max_bytes: int) -> tuple
             return checked, None
         encrypted = checked
     result = read_invoice_pdf_bytes(data, path, max_pages=max_pages)
+    if result.error is not None and result.error.get("code") == "pdf.no_text_layer":
+        if ocr.ocr_available():  # a scan: OCR it (bounded by max_pages and ocr.DEFAULT_TIME_BUDGET)
+            result = ocr.read_scanned_invoice(data, path, max_pages=max_pages, pdfium_lock=_PDFIUM_LOCK)
+        else:
+            result.error["message"] = f"{shown}: this PDF is a scan (no text layer); {ocr.OCR_SETUP_HINT}."
     if encrypted and result.ok:
         result.findings.append(
             Finding(
