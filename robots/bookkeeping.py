@@ -60,6 +60,7 @@ def load_payment_rules(path: Path) -> PaymentRules:
     """Read the payment rules; a missing file means the defaults (previous business day)."""
     return load_yaml_model(path, PaymentRules) if path.exists() else PaymentRules()
 
+
 MEMO_LIMIT = 120
 
 
