@@ -1032,6 +1032,12 @@ def _cross_checks(invoice: Invoice) -> list[Finding]:
     return findings
 
 
+# Codes and names read by OCR that no sum or check digit can confirm (an I read as 1 in an invoice number
+# looks as plausible as the right one): always below the review threshold, for a person to compare.
+_UNVERIFIABLE = frozenset({"invoice_number", "issuer", "recipient"})
+_UNVERIFIABLE_CAP = 0.65
+
+
 def _mark_ocr(result: ExtractResult, pages: Sequence[_PageOcr], mean_conf: float, psm: int) -> None:
     """needs_ocr, confidences scaled down (and low where unsure or inconsistent), the OCR findings."""
     invoice = result.fields
@@ -1052,6 +1058,8 @@ def _mark_ocr(result: ExtractResult, pages: Sequence[_PageOcr], mean_conf: float
             value = min(value, support[name] * _OCR_FACTOR)
         if name in flagged:
             value = min(value, _FLAGGED * _OCR_FACTOR)
+        if name in _UNVERIFIABLE:
+            value = min(value, _UNVERIFIABLE_CAP)
         confidence[name] = round(value, 2)
     confidence["needs_ocr"] = 1.0
     result.confidence = confidence
