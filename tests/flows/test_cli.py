@@ -118,3 +118,18 @@ def test_demo_enters_every_sample_once_and_a_second_demo_enters_nothing(tmp_path
     assert "nothing new was entered" in second.stdout
     assert len(list((tmp_path / "home" / "demo" / "inbox" / "processed").glob("*.pdf"))) == 12
     shutil.rmtree(tmp_path / "home" / "demo")
+
+
+def test_template_check_shows_what_the_shipped_template_extracts(tmp_path: Path) -> None:
+    samples = [
+        s for s in generate_invoices(tmp_path, count=12, seed=11, layouts=["E"]) if "アオバ" in s.path.name
+    ]
+    assert samples, "layout E has an アオバ電設 invoice in these seeds"
+    template = ROOT / "templates" / "invoices" / "aoba_densetsu.yaml"
+    proc = _kuroko("template", "check", str(template), str(samples[0].path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert samples[0].expected["invoice_number"] in proc.stdout and "Traceback" not in proc.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nmatch: {keywords: [a]}\ncolour: red\n", encoding="utf-8")
+    proc = _kuroko("template", "check", str(bad), str(samples[0].path))
+    assert proc.returncode == 2 and "colour" in proc.stderr and "bad.yaml" in proc.stderr
