@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from robots.documents.model import Finding
+from robots.documents.model import DocumentResult
 
 __all__ = [
     "ExpenseLine",
@@ -122,23 +122,5 @@ class Timesheet(_Record):
 FormFields = ExpenseReport | Onboarding | Timesheet
 
 
-class FormResult(BaseModel):
-    """What :func:`robots.documents.excel.read_form` returns for one file: the object
-    ``kuroko extract --json`` prints (document-schema.md), shaped like
-    :class:`robots.documents.model.ExtractResult`."""
-
-    path: str
-    sha256: str | None = None
-    document_type: FormType | None = None
-    fields: FormFields | None = None
-    confidence: dict[str, float] = Field(default_factory=dict)
-    findings: list[Finding] = Field(default_factory=list)
-    error: dict[str, Any] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """JSON-ready dict in the schema's shape (dates ISO, every field present)."""
-        return self.model_dump(mode="json")
+class FormResult(DocumentResult[FormType, FormFields]):
+    """What :func:`robots.documents.excel.read_form` returns for one file (document-schema.md)."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "DocumentResult",
     "DocumentType",
     "ExtractResult",
     "Finding",
@@ -72,13 +73,17 @@ class Invoice(BaseModel):
     needs_ocr: bool = False
 
 
-class ExtractResult(BaseModel):
-    """What a reader returns for one file: the object `kuroko extract --json` prints."""
+TypeT = TypeVar("TypeT")
+FieldsT = TypeVar("FieldsT")
+
+
+class DocumentResult(BaseModel, Generic[TypeT, FieldsT]):
+    """What a reader returns for one file, whatever its kind: the object `kuroko extract --json` prints."""
 
     path: str
     sha256: str | None = None
-    document_type: DocumentType | None = None
-    fields: Invoice | None = None
+    document_type: TypeT | None = None
+    fields: FieldsT | None = None
     confidence: dict[str, float] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
     error: dict[str, Any] | None = None
@@ -90,6 +95,10 @@ class ExtractResult(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict in the schema's shape (dates ISO, every field present)."""
         return self.model_dump(mode="json")
+
+
+class ExtractResult(DocumentResult[DocumentType, Invoice]):
+    """An invoice or receipt read from a PDF, a scan or an image."""
 
 
 InvoiceKind = Literal["invoice", "receipt"]
