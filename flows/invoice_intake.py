@@ -111,7 +111,6 @@ def enter_deal(
     ledger: Ledger,
     document_id: str,
     deal: Deal,
-    credentials: tuple[str, str],
     evidence: Path,
 ) -> EntryOutcome:
     """Enter one deal exactly once: ledger first, then the target (searched by reference), then read back."""
@@ -129,7 +128,7 @@ def enter_deal(
         else ledger.begin_entry(document_id, target=target, operation=OPERATION, reference=deal.reference)
     )
     try:
-        outcome = session.robot().enter_deal(deal, credentials, evidence=evidence)
+        outcome = session.robot().enter_deal(deal, session.credentials, evidence=evidence)
     except BusinessError as exc:
         ledger.fail_entry(entry_id, detail=exc.to_dict())
         raise
@@ -160,7 +159,6 @@ class _Run:
     settings: Settings
     ledger: Ledger
     session: TargetSession
-    credentials: tuple[str, str] | None
     rules: AccountRules
     payment: PaymentRules
     dry_run: bool
@@ -200,9 +198,8 @@ def _process(path: Path, run: _Run) -> DocumentOutcome:
         if run.dry_run:
             outcome.status = DocumentStatus.VALIDATED
         else:
-            assert run.credentials is not None
             evidence = run.settings.runs_dir / run_id / f"{fp.sha256[:16]}.png"
-            entry = enter_deal(run.session, ledger, doc_id, deal, run.credentials, evidence)
+            entry = enter_deal(run.session, ledger, doc_id, deal, evidence)
             outcome.record_id = entry.record_id
             outcome.status = DocumentStatus.ENTERED if entry.created else DocumentStatus.ALREADY_ENTERED
     except KurokoError as exc:
@@ -264,7 +261,6 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
     rules = load_account_rules(settings.config_dir / "rules" / "accounts.yaml")
     payment = load_payment_rules(settings.config_dir / "rules" / "payment.yaml")
     files = list_inbox(inbox)
-    credentials = tgt.credentials_from_env() if files and not dry_run else None
     with Ledger(settings.ledger_url) as ledger:
         ledger.migrate()
         run_id = ledger.start_run(
@@ -280,7 +276,7 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
                 outcomes.append(
                     _process(
                         path,
-                        _Run(run_id, inbox, settings, ledger, session, credentials, rules, payment, dry_run),
+                        _Run(run_id, inbox, settings, ledger, session, rules, payment, dry_run),
                     )
                 )
         summary = IntakeSummary(run_id=run_id, target=target, dry_run=dry_run, documents=outcomes)

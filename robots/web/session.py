@@ -27,12 +27,20 @@ class TargetSession:
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
         self._page: Page | None = None
+        self._credentials: tuple[str, str] | None = None
 
     def __enter__(self) -> TargetSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def credentials(self) -> tuple[str, str]:
+        """The target's credentials, read from the environment once (never passed around as task data)."""
+        if self._credentials is None:
+            self._credentials = self.target.credentials_from_env()
+        return self._credentials
 
     def robot(self) -> AccountingRobot:
         if self._page is None or self._page.is_closed():
