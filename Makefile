@@ -17,11 +17,14 @@ $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# pyautogui pulls the old python3-xlib, which shares the Xlib package folder with python-xlib: put the pinned one back on top.
+	$(BIN)/python -m pip install -q --force-reinstall --no-deps python-xlib==0.33
 	@touch $@
 
 # Machine side: a Chromium for Playwright (its own download where it can, else the system package),
 # a Japanese font (Chromium brings none; the sample generator embeds IPAex) and Tesseract OCR with its
-# Japanese data (scanned PDFs and images are read through it).
+# Japanese data (scanned PDFs and images are read through it), and a virtual X server with a clipboard
+# tool for the desktop robot.
 $(VENV)/.system: $(VENV)/.installed Makefile
 	@if ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium-*/chrome-linux*/chrome >/dev/null 2>&1; then \
 	  echo "browser: Playwright's Chromium"; \
@@ -43,6 +46,11 @@ $(VENV)/.system: $(VENV)/.installed Makefile
 	  echo "OCR: installing tesseract-ocr and tesseract-ocr-jpn"; \
 	  $(APT) install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-jpn >/dev/null 2>&1 || \
 	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-jpn; }; \
+	fi
+	@if command -v Xvfb >/dev/null 2>&1 && command -v xclip >/dev/null 2>&1; then echo "desktop: Xvfb, xclip"; else \
+	  echo "desktop: installing xvfb and xclip (the desktop robot's tests run on a virtual screen)"; \
+	  $(APT) install -y -qq --no-install-recommends xvfb xclip >/dev/null 2>&1 || \
+	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends xvfb xclip; }; \
 	fi
 	@touch $@
 

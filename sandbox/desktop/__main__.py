@@ -1,0 +1,3 @@
+from sandbox.desktop.app import main
+
+raise SystemExit(main())
