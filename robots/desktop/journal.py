@@ -189,13 +189,23 @@ class JournalRobot:
                 )
         self._gui.press("tab")  # → 保存
         self._gui.press("enter")
-        dialog = self._wait_window(CONFIRM)  # after the busy time, if any: a condition wait, no sleep
-        self.desktop.focus(dialog)
-        self._gui.press("enter")  # はい has the focus
+        self._confirm(self._wait_window(CONFIRM))  # after the busy time, if any: a condition wait, no sleep
         if wait_for(lambda: entry.key in self.saved_keys(), self.timeout) is None:
             self._fail_not_found(f"the data file never showed {entry.key}", f"{entry.key}-not-saved")
         self._screenshot(entry.key)
         return self._wait_window(ENTRY)
+
+    def _confirm(self, dialog: Window, attempts: int = 3) -> None:
+        """Answer はい (it has the focus). A loaded machine can deliver the key before the dialog has taken
+        the keyboard focus, and then it is lost: while the dialog is still there after a while, answer
+        again."""
+        for _ in range(attempts):
+            self.desktop.focus(dialog)
+            self._gui.press("enter")
+            if wait_for(lambda: self.desktop.find(CONFIRM) is None or None, self.answer_timeout) is not None:
+                return
+            if self.desktop.find(CONFIRM) is None:  # closed just now: do not press again
+                return
 
     def _type(self, text: str) -> None:
         if text.isascii():
