@@ -187,12 +187,13 @@ class JournalRobot:
                     key=entry.key,
                     screenshot=str(self._screenshot(f"{entry.key}-mismatch")),
                 )
+        filled = self._screenshot(f"{entry.key}-confirm")  # the checked form, about to be saved
         self._gui.press("tab")  # → 保存
         self._gui.press("enter")
         self._confirm(self._wait_window(CONFIRM))  # after the busy time, if any: a condition wait, no sleep
         if wait_for(lambda: entry.key in self.saved_keys(), self.timeout) is None:
             self._fail_not_found(f"the data file never showed {entry.key}", f"{entry.key}-not-saved")
-        self._screenshot(entry.key)
+        filled.rename(filled.with_name(filled.name.replace("-confirm.png", ".png")))  # now: a saved entry
         return self._wait_window(ENTRY)
 
     def _confirm(self, dialog: Window, attempts: int = 3) -> None:
