@@ -541,6 +541,18 @@ class _Bucket:
     net: int | None = None  # from a table that prints both
     gross_total: int | None = None
 
+    def take(self, kind: str, amount: int) -> None:
+        """Keep the first amount seen for a kind of cell (net, gross or tax) of a rate table."""
+        attr = {"net": "net", "gross": "gross_total", "tax": "tax"}.get(kind)
+        if attr and getattr(self, attr) is None:
+            setattr(self, attr, amount)
+
+
+def _nearest_column(heads: list[tuple[Any, _Segment]], seg: _Segment) -> Any:
+    """The key of the head whose horizontal centre is closest to the segment's."""
+    centre = (seg.x0 + seg.x1) / 2
+    return min(heads, key=lambda h: abs((h[1].x0 + h[1].x1) / 2 - centre))[0]
+
 
 class _Reader:
     def __init__(
@@ -968,13 +980,7 @@ class _Reader:
                 amount = _strict_amount(seg.text.strip("()（）"))
                 if amount is None:
                     continue
-                kind = min(heads, key=lambda h: abs((h[1].x0 + h[1].x1) / 2 - (seg.x0 + seg.x1) / 2))[0]
-                if kind == "net" and bucket.net is None:
-                    bucket.net = amount
-                elif kind == "gross" and bucket.gross_total is None:
-                    bucket.gross_total = amount
-                elif kind == "tax" and bucket.tax is None:
-                    bucket.tax = amount
+                bucket.take(_nearest_column(heads, seg), amount)
             used.add(line.index)
         return found, used
 
@@ -997,14 +1003,7 @@ class _Reader:
                 amount = _strict_amount(seg.text.strip("()（）"))
                 if amount is None:
                     continue
-                rate = min(rates, key=lambda r: abs((r[1].x0 + r[1].x1) / 2 - (seg.x0 + seg.x1) / 2))[0]
-                bucket = found[rate]
-                if kind == "net" and bucket.net is None:
-                    bucket.net = amount
-                elif kind == "gross" and bucket.gross_total is None:
-                    bucket.gross_total = amount
-                elif kind == "tax" and bucket.tax is None:
-                    bucket.tax = amount
+                found[_nearest_column(rates, seg)].take(kind, amount)
             used.add(line.index)
         if not any(b.tax is not None for b in found.values()):
             return {}, set()
