@@ -1,0 +1,21 @@
+"""Reviews (a person's decision on a document) and events (everything that happened, append-only).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-27
+"""
+
+from __future__ import annotations
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # filled in by the reviews/events work
+
+
+def downgrade() -> None:
+    pass
