@@ -6,7 +6,8 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +37,17 @@ app.add_typer(template_app, name="template")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(samples_app, name="samples")
 app.add_typer(ledger_app, name="ledger")
+
+
+def _mount_subapps() -> None:
+    """The command groups that live in their own modules (imported here, not at the top, to keep
+    ``kuroko --help`` fast and the modules independent of this one)."""
+    from flows.cli_archive import archive_app
+
+    app.add_typer(archive_app, name="archive")
+
+
+_mount_subapps()
 
 out = Console() if sys.stdout.isatty() else Console(width=200)  # piped output: no truncated tables
 err = Console(stderr=True)
@@ -244,17 +256,53 @@ def demo(
 
 
 # -- ledger ------------------------------------------------------------------------------------------
+@contextmanager
+def _ledger() -> Iterator[Any]:
+    """The ledger of these settings, migrated to the newest schema, closed afterwards."""
+    from robots.ledger import Ledger
+    from robots.settings import load_settings
+
+    with Ledger(load_settings().ledger_url) as ledger:
+        ledger.migrate()
+        yield ledger
+
+
+def _print_json(data: Any) -> None:
+    """JSON on stdout as is (no wrapping, Japanese unescaped): safe to pipe into jq."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _jst(value: Any) -> str:
+    """A ledger time (datetime or ISO text) as Japan time for people: 2026-04-01 09:30:00."""
+    import datetime as dt
+
+    from robots.ledger import JST
+
+    if not value:
+        return "-"
+    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return when.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _date_option(name: str, value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise KurokoError("cli.bad_date", f"{name} {value!r}: expected a date like 2026-04-01") from None
+
+
 @ledger_app.command("runs")
 def ledger_runs(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Recent runs."""
-    from robots.ledger import Ledger
-    from robots.settings import load_settings
-
-    with Ledger(load_settings().ledger_url) as ledger:
-        ledger.migrate()
+    with _ledger() as ledger:
         runs = ledger.runs(limit)
     rows = [
         {
@@ -268,17 +316,17 @@ def ledger_runs(
         for r in runs
     ]
     if as_json:
-        out.print_json(data=rows)
+        _print_json(rows)
         return
-    table = Table("id", "flow", "target", "status", "started", "documents")
+    table = Table("id", "flow", "target", "status", "started (JST)", "documents")
     for r in rows:
         table.add_row(
             r["id"],
             r["flow"],
             r["target"] or "-",
             r["status"],
-            r["started_at"],
-            ", ".join(f"{k} {v}" for k, v in r["summary"].items()),
+            _jst(r["started_at"]),
+            escape(", ".join(f"{k} {v}" for k, v in r["summary"].items())),
         )
     out.print(table)
 
@@ -289,12 +337,8 @@ def ledger_documents(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 100,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Documents seen by runs, with their outcome and the record they became."""
-    from robots.ledger import Ledger
-    from robots.settings import load_settings
-
-    with Ledger(load_settings().ledger_url) as ledger:
-        ledger.migrate()
+    """Documents seen by runs, with their outcome and the record they became (`ledger show ID` for one)."""
+    with _ledger() as ledger:
         docs = ledger.documents(run_id, limit)
     rows = [
         {
@@ -312,18 +356,159 @@ def ledger_documents(
         for d in docs
     ]
     if as_json:
-        out.print_json(data=rows)
+        _print_json(rows)
         return
-    table = Table("file", "status", "reference", "record", "error")
+    table = Table("id", "file", "status", "reference", "record", "error")
     for r in rows:
         table.add_row(
-            r["file"],
+            r["id"][:8],
+            escape(r["file"]),
             r["status"],
-            r["reference"] or "-",
+            escape(r["reference"] or "-"),
             ",".join(r["record_ids"]) or "-",
-            r["error_message"] or "",
+            escape(r["error_message"] or ""),
         )
     out.print(table)
+
+
+@ledger_app.command("show")
+def ledger_show(
+    document_id: Annotated[str, typer.Argument(metavar="ID", help="A document id (or its first digits).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One document: what it is, the records it became, the reviews of it and everything that happened."""
+    with _ledger() as ledger:
+        detail = ledger.document_detail(document_id)
+    if as_json:
+        _print_json(detail)
+        return
+    doc, run = detail["document"], detail["run"]
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    for label, value in (
+        ("document", doc["id"]),
+        ("file", doc["file_name"]),
+        ("status", doc["status"]),
+        ("run", f"{run['id']}  {run['flow']} → {run['target'] or '-'}"),
+        ("received (JST)", _jst(doc["created_at"])),
+        ("sha256", doc["sha256"]),
+        ("type", doc["document_type"] or "-"),
+        ("reference", doc["reference"] or "-"),
+        ("reason", f"{doc['error_code']}: {doc['error_message']}" if doc["error_code"] else "-"),
+        ("filed to", doc["moved_to"] or "-"),
+    ):
+        head.add_row(label, escape(str(value)))
+    out.print(head)
+    entries = Table("target", "operation", "reference", "status", "record", "at (JST)", title="entries")
+    for e in detail["entries"]:
+        entries.add_row(
+            escape(e["target"]),
+            e["operation"],
+            escape(e["reference"]),
+            e["status"],
+            escape(e["record_id"] or "-"),
+            _jst(e["updated_at"]),
+        )
+    reviews = Table(
+        "id",
+        "status",
+        "reason",
+        "opened (JST)",
+        "decided by",
+        "decided (JST)",
+        "corrections",
+        "comment",
+        title="reviews",
+    )
+    for r in detail["reviews"]:
+        reviews.add_row(
+            str(r["id"]),
+            r["status"],
+            escape(f"{r['reason_code']}: {r['message']}"),
+            _jst(r["opened_at"]),
+            escape(r["decided_by"] or "-"),
+            _jst(r["decided_at"]),
+            escape("\n".join(f"{c['field']}: {c['before']} → {c['after']}" for c in r["corrections"]) or "-"),
+            escape(r["comment"] or ""),
+        )
+    events = Table("at (JST)", "kind", "actor", "message", title="events")
+    for ev in detail["events"]:
+        events.add_row(_jst(ev["at"]), ev["kind"], escape(ev["actor"]), escape(ev["message"]))
+    for table, rows in (
+        (entries, detail["entries"]),
+        (reviews, detail["reviews"]),
+        (events, detail["events"]),
+    ):
+        if rows:
+            out.print(table)
+        else:
+            out.print(f"[dim]{table.title}: none[/]")
+
+
+@ledger_app.command("reviews")
+def ledger_reviews(
+    open_only: Annotated[bool, typer.Option("--open", help="Only those waiting for a person.")] = False,
+    limit: Annotated[int, typer.Option(help="How many, newest first (all open ones with --open).")] = 100,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Reviews by people: what waits for whom, and who decided what."""
+    with _ledger() as ledger:
+        reviews = ledger.open_reviews() if open_only else ledger.reviews(limit=limit)
+    rows = [
+        {
+            "id": r.id,
+            "document_id": r.document_id,
+            "file": r.document.file_name,
+            "run_id": r.run_id,
+            "status": r.status,
+            "reason_code": r.reason_code,
+            "message": r.message,
+            "opened_at": r.opened_at.isoformat(),
+            "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            "decided_by": r.decided_by,
+            "corrections": r.corrections,
+            "comment": r.comment,
+        }
+        for r in reviews
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "document", "file", "status", "reason", "opened (JST)", "decided by", "decided (JST)")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["document_id"][:8],
+            escape(r["file"]),
+            r["status"],
+            escape(f"{r['reason_code']}: {r['message']}"),
+            _jst(r["opened_at"]),
+            escape(r["decided_by"] or "-"),
+            _jst(r["decided_at"]),
+        )
+    out.print(table)
+    if open_only:
+        out.print(f"{len(rows)} waiting for a person")
+
+
+@ledger_app.command("export")
+def ledger_export(
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Where to write the CSV.")],
+    since: Annotated[str | None, typer.Option(help="Documents received on or after this day (JST).")] = None,
+    until: Annotated[str | None, typer.Option(help="… and on or before this day (JST).")] = None,
+) -> None:
+    """One CSV row per document (run, file, sha256, outcome, target, record id, reason, review): UTF-8
+    with BOM, so Excel opens the Japanese correctly."""
+    first, last = _date_option("--since", since), _date_option("--until", until)
+    if first and last and first > last:
+        raise KurokoError("cli.bad_range", f"--since {first} is after --until {last}")
+    with _ledger() as ledger:
+        try:
+            rows = ledger.export_csv(file, since=first, until=last)
+        except OSError as exc:
+            raise KurokoError("ledger.export_failed", f"{file}: {exc.strerror or exc}") from exc
+    out.print(f"{rows} document(s) → {escape(str(file))}")
 
 
 def main() -> None:

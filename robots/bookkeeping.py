@@ -14,17 +14,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from robots.documents.forms_model import ExpenseReport
 from robots.documents.model import Invoice, InvoiceLine
 from robots.errors import BusinessError
 from robots.jp import adjust_to_business_day, party_match_key
 from robots.settings import load_yaml_model
-from robots.validation.accounts import AccountRules, suggest_account
+from robots.validation.accounts import AccountRules, account_for_text, suggest_account
 
 __all__ = [
     "MEMO_LIMIT",
     "Deal",
     "DealLine",
     "PaymentRules",
+    "deal_from_expense_report",
     "deal_from_invoice",
     "load_payment_rules",
     "reference_for",
@@ -152,5 +154,49 @@ def deal_from_invoice(
             "deal.total_mismatch",
             f"{path.name}: the per-rate amounts add up to {deal.total:,} yen, "
             f"the invoice says {invoice.total:,} yen",
+        )
+    return deal
+
+
+def deal_from_expense_report(
+    report: ExpenseReport, *, path: Path, sha256: str, rules: AccountRules, standard_rate: int = 10
+) -> Deal:
+    """The expense deal for a 経費精算書: the employee as 取引先, one deal line per expense line (tax included,
+    the account from the form when it names one, else from the account rules), dated the day it was applied
+    for (else the last expense's date). A line without a rate is booked at ``standard_rate``."""
+    if not report.employee or not report.lines:
+        raise BusinessError("deal.incomplete", f"{path.name}: an employee and at least one line are needed")
+    issue_date = report.applied_on or max((ln.date for ln in report.lines if ln.date), default=None)
+    if issue_date is None:
+        raise BusinessError("deal.incomplete", f"{path.name}: no application date and no dated line")
+    lines = []
+    for line in report.lines:
+        rate = standard_rate if line.rate is None else line.rate
+        try:
+            tax_category = rules.tax_categories[rate]
+        except KeyError as exc:
+            raise BusinessError(
+                "account.tax_category_unknown",
+                f"{path.name}: no tax category (税区分) for the rate {rate}% in the account rules",
+            ) from exc
+        account = line.account or account_for_text([line.description, line.payee], rate, rules)
+        memo = " ".join(
+            part
+            for part in (line.date.strftime("%m/%d") if line.date else None, line.payee, line.description)
+            if part
+        )
+        lines.append(
+            DealLine(
+                account=account,
+                tax_category=tax_category,
+                amount=line.amount,
+                memo=memo[:MEMO_LIMIT] or None,
+            )
+        )
+    deal = Deal(issue_date=issue_date, partner=report.employee, reference=reference_for(sha256), lines=lines)
+    if report.total is not None and deal.total != report.total:
+        raise BusinessError(
+            "deal.total_mismatch",
+            f"{path.name}: the lines add up to {deal.total:,} yen, the form's total is {report.total:,} yen",
         )
     return deal

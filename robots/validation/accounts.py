@@ -77,6 +77,15 @@ def _keyword_account(text: str, rate: int, rules: AccountRules) -> str | None:
     return None
 
 
+def account_for_text(texts: list[str | None], rate: int, rules: AccountRules) -> str:
+    """The account for a purchase described by ``texts`` (description first, then the payee): the first
+    keyword rule that matches any of them, in that order, else the default account."""
+    for text in texts:
+        if text and (account := _keyword_account(text, rate, rules)):
+            return account
+    return rules.default_account
+
+
 def _rate_of(invoice: Invoice, line: InvoiceLine | None) -> int:
     if line is not None:
         return line.rate

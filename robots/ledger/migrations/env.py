@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import robots.archive.models  # noqa: F401 - the archive's tables live in the same database
 from robots.ledger.models import Base
 
 config = context.config
