@@ -42,9 +42,11 @@ app.add_typer(ledger_app, name="ledger")
 def _mount_subapps() -> None:
     """The command groups that live in their own modules (imported here, not at the top, to keep
     ``kuroko --help`` fast and the modules independent of this one)."""
+    from flows.cli_alerts import alerts_app
     from flows.cli_archive import archive_app
 
     app.add_typer(archive_app, name="archive")
+    app.add_typer(alerts_app, name="alerts")
 
 
 _mount_subapps()
