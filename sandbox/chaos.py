@@ -32,17 +32,24 @@ __all__ = ["Chaos", "install", "mark_login", "parse_chaos", "ui_version"]
 _SESSION_KEY = "_chaos_login_at"
 
 MODAL_HTML = """
+<link rel="stylesheet" href="/__sandbox/notice.css">
 <div id="sandbox-notice" role="dialog" aria-modal="true" aria-labelledby="sandbox-notice-title"
-     data-testid="notice-modal"
-     style="position:fixed;inset:0;background:rgba(0,0,0,.45);z-index:9999;display:flex;
-            align-items:center;justify-content:center">
-  <div style="background:#fff;padding:1.5em 2em;border-radius:6px;max-width:28em">
+     data-testid="notice-modal">
+  <div>
     <h2 id="sandbox-notice-title">お知らせ</h2>
     <p>メンテナンスのお知らせ: 今週末、一部機能を停止します。</p>
-    <button type="button" data-testid="notice-close"
-            onclick="document.getElementById('sandbox-notice').remove()">閉じる</button>
+    <button type="button" data-testid="notice-close">閉じる</button>
   </div>
 </div>
+<script src="/__sandbox/notice.js"></script>
+"""
+# Served by the sandbox itself (the apps' Content-Security-Policy forbids inline style and script).
+NOTICE_CSS = """#sandbox-notice { position: fixed; inset: 0; background: rgba(0, 0, 0, .45); z-index: 9999;
+  display: flex; align-items: center; justify-content: center; }
+#sandbox-notice > div { background: #fff; padding: 1.5em 2em; border-radius: 6px; max-width: 28em; }
+"""
+NOTICE_JS = """document.querySelector("#sandbox-notice [data-testid=notice-close]")
+  ?.addEventListener("click", () => document.getElementById("sandbox-notice")?.remove());
 """
 
 
@@ -168,6 +175,14 @@ def install(app: Flask, chaos: Chaos | None = None) -> None:
             if "</body>" in body:
                 response.set_data(body.replace("</body>", MODAL_HTML + "</body>", 1))
         return response
+
+    @app.route("/__sandbox/notice.css")
+    def _notice_css() -> Response:
+        return Response(NOTICE_CSS, mimetype="text/css")
+
+    @app.route("/__sandbox/notice.js")
+    def _notice_js() -> Response:
+        return Response(NOTICE_JS, mimetype="text/javascript")
 
     @app.route("/__sandbox/chaos", methods=["GET", "POST"])
     def _chaos_switches() -> Any:

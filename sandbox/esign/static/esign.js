@@ -1,13 +1,5 @@
-// サンドボックス電子契約: the 署名者 rows (署名者を追加 / 削除, renumbered) and closing the お知らせ dialog.
+// サンドボックス電子契約: the 署名者 rows (署名者を追加 / 削除, renumbered).
 "use strict";
-
-// The chaos お知らせ dialog closes with an inline onclick, which this app's Content-Security-Policy blocks:
-// close it here instead.
-document.addEventListener("click", (event) => {
-  if (event.target.closest('[data-testid="notice-close"]')) {
-    document.getElementById("sandbox-notice")?.remove();
-  }
-});
 
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("form[data-signers-form]");

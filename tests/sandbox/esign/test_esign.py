@@ -810,10 +810,8 @@ def test_the_notice_modal_is_injected_and_closable_under_the_csp(
     client = log_in(make_app(Chaos(modal_rate=1.0)).test_client())
     html = client.get("/documents").text
     assert 'data-testid="notice-modal"' in html and 'data-testid="notice-close"' in html
-    assert '<script src="/static/esign.js" defer></script>' in html
-    script = client.get("/static/esign.js").text
-    assert '[data-testid="notice-close"]' in script and 'getElementById("sandbox-notice")' in script
-    assert "notice-modal" not in client.get("/static/esign.css").text
+    assert "onclick" not in html and '<script src="/__sandbox/notice.js"></script>' in html
+    assert "#sandbox-notice" in client.get("/__sandbox/notice.css").text
 
 
 def test_a_lost_answer_after_a_post_still_created_the_draft(flow: Any, creds: Any) -> None:

@@ -1,0 +1,102 @@
+"""The deployments of prefect.yaml as Python objects: what ``kuroko serve`` serves, from the same file that
+``prefect deploy --all`` reads, so the two never disagree. Also the per-target global concurrency limits."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from prefect import Flow
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
+from prefect.client.schemas.objects import ConcurrencyLimitConfig
+from prefect.exceptions import ObjectNotFound
+from prefect.schedules import Cron
+
+from robots.errors import BusinessError
+from robots.settings import PROJECT_ROOT, Settings
+
+__all__ = ["DEFAULT_TARGET_SESSIONS", "ensure_target_limits", "load_deployments", "project_deployments"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TARGET_SESSIONS = 2
+"""Browser sessions allowed at once on one tenant when its target file says nothing (``max_sessions``)."""
+
+
+def project_deployments(path: Path | None = None) -> list[dict[str, Any]]:
+    """The ``deployments`` list of prefect.yaml."""
+    path = path or PROJECT_ROOT / "prefect.yaml"
+    try:
+        project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BusinessError("config.invalid", f"{path}: {exc}") from exc
+    return list(project.get("deployments") or [])
+
+
+def _flow(entrypoint: str) -> Flow:
+    path, _, name = entrypoint.partition(":")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    flow = getattr(module, name)
+    if not isinstance(flow, Flow):
+        raise BusinessError("config.invalid", f"prefect.yaml: {entrypoint} is not a flow")
+    return flow
+
+
+def load_deployments(path: Path | None = None, *, names: list[str] | None = None) -> list[Any]:
+    """RunnerDeployments for ``prefect.serve``: each prefect.yaml deployment with its parameters, schedules
+    (time zone kept) and concurrency limit."""
+    out = []
+    for spec in project_deployments(path):
+        if names and spec["name"] not in names:
+            continue
+        flow = _flow(spec["entrypoint"])
+        schedules = [
+            Cron(s["cron"], timezone=s.get("timezone", "Asia/Tokyo"), active=s.get("active", True))
+            for s in spec.get("schedules") or []
+            if "cron" in s
+        ]
+        limit = spec.get("concurrency_limit")
+        out.append(
+            flow.to_deployment(
+                name=spec["name"],
+                description=spec.get("description"),
+                parameters=spec.get("parameters") or {},
+                schedules=schedules or None,
+                concurrency_limit=ConcurrencyLimitConfig(**limit) if isinstance(limit, dict) else limit,
+                tags=spec.get("tags") or None,
+            )
+        )
+    if names and len(out) != len(names):
+        known = ", ".join(d["name"] for d in project_deployments(path))
+        raise BusinessError("deployment.unknown", f"no deployment named {sorted(names)} (known: {known})")
+    return out
+
+
+def ensure_target_limits(settings: Settings) -> dict[str, int]:
+    """Create or update one global concurrency limit per target (``kuroko-target-<name>``), sized by the
+    target file's ``max_sessions`` option, so however many flows run, a tenant sees at most that many
+    browser sessions. Returns name → limit."""
+    from flows.batch import limit_name
+    from robots.web import load_target
+
+    wanted: dict[str, int] = {}
+    for file in sorted((settings.config_dir / "targets").glob("*.yaml")):
+        target = load_target(file.stem, settings.config_dir)
+        sessions = target.options.get("max_sessions", DEFAULT_TARGET_SESSIONS)
+        wanted[limit_name(target.name)] = int(sessions)
+    with get_client(sync_client=True) as client:
+        for name, limit in wanted.items():
+            try:
+                current = client.read_global_concurrency_limit_by_name(name)
+            except ObjectNotFound:
+                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=limit))
+                continue
+            if current.limit != limit or not current.active:
+                client.update_global_concurrency_limit(
+                    name, GlobalConcurrencyLimitUpdate(limit=limit, active=True)
+                )
+    return wanted
