@@ -1,6 +1,7 @@
 """サンドボックス会計: a freee-style cloud accounting app to point browser robots at (Flask + SQLite).
 
 `create_app` is all a caller needs; serve it with `sandbox.server`, or run ``python -m sandbox.accounting``.
+Deals are entered one by one (``/deals/new``) or in bulk from a freee 取引インポート CSV (``/deals/import``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
+from sandbox import chaos as _chaos
 from sandbox.accounting import store as _store
+from sandbox.accounting.deal_import import IMPORT_HEADER
+from sandbox.accounting.import_views import bp as import_bp
 from sandbox.accounting.master import ACCOUNTS, TAX_CATEGORIES
 from sandbox.accounting.validation import MAX_RECEIPT_BYTES
 from sandbox.accounting.views import bp, handle_http_error
 
-__all__ = ["ACCOUNTS", "TAX_CATEGORIES", "create_app"]
+__all__ = ["ACCOUNTS", "IMPORT_HEADER", "TAX_CATEGORIES", "create_app"]
 
 
 def create_app(
@@ -25,11 +29,13 @@ def create_app(
     password: str = "kuroko-demo",
     api_token: str = "sandbox-token",
     secret_key: str | None = None,
+    chaos: _chaos.Chaos | None = None,
 ) -> Flask:
     """The app on a SQLite file (created with its folder when missing, migrated and seeded on every start).
 
     `username`/`password` is the one login (the password is stored hashed), `api_token` the bearer token of
-    the JSON API. Without `secret_key`, one is made once and kept in the database.
+    the JSON API. Without `secret_key`, one is made once and kept in the database. `chaos` turns on the
+    shared misbehaviour switches of `sandbox.chaos` (latency, 5xx, session expiry, UI version 2, modal).
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +60,8 @@ def create_app(
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    _chaos.install(app, chaos)
     app.register_blueprint(bp)
+    app.register_blueprint(import_bp)
     app.register_error_handler(HTTPException, handle_http_error)
     return app

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from sandbox.accounting import create_app
+from sandbox.chaos import parse_chaos
 from sandbox.server import serve_forever
 
 
@@ -20,8 +21,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--username", default="demo@example.jp")
     parser.add_argument("--password", default="kuroko-demo")
     parser.add_argument("--api-token", default="sandbox-token")
+    parser.add_argument("--chaos", default="", help="chaos switches, e.g. latency_ms=200,ui_version=2")
     args = parser.parse_args(argv)
-    app = create_app(args.db, username=args.username, password=args.password, api_token=args.api_token)
+    try:
+        chaos = parse_chaos(args.chaos)
+    except ValueError as exc:
+        parser.error(str(exc))
+    app = create_app(
+        args.db, username=args.username, password=args.password, api_token=args.api_token, chaos=chaos
+    )
     print(f"サンドボックス会計: http://{args.host}:{args.port}/deals  (login {args.username}; db {args.db})")
     serve_forever(app, args.host, args.port)
 

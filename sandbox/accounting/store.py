@@ -8,30 +8,37 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from sandbox.accounting.master import ACCOUNTS, SEED_PARTNERS, TAX_CATEGORIES
 
 __all__ = [
+    "AcceptedDeal",
     "Deal",
     "DealLine",
     "DealSummary",
+    "ImportBatch",
     "NewDeal",
     "Partner",
+    "PendingDeal",
     "Receipt",
+    "RejectedDeal",
     "Store",
     "connect",
     "migrate",
     "secret_key",
 ]
 
+_T = TypeVar("_T")
 _JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 # One entry per schema version; each is a list of statements applied in one transaction.
@@ -84,7 +91,29 @@ _MIGRATIONS: list[list[str]] = [
         )""",
         """CREATE INDEX receipts_deal ON receipts (deal_id)""",
     ],
+    [
+        """CREATE TABLE import_batches (
+            id TEXT PRIMARY KEY,
+            filename TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            row_count INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE import_results (
+            batch_id TEXT NOT NULL REFERENCES import_batches (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+            row_numbers TEXT NOT NULL,
+            ref_number TEXT,
+            deal_id INTEGER REFERENCES deals (id),
+            reasons TEXT,
+            PRIMARY KEY (batch_id, position)
+        )""",
+    ],
 ]
+
+# SQLite allows at most 32766 parameters per statement; IN lists are sent in chunks well below that.
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -157,6 +186,60 @@ class Deal:
     lines: tuple[DealLine, ...]
     receipts: tuple[Receipt, ...]
     created_at: str
+
+
+@dataclass(frozen=True)
+class PendingDeal:
+    """A deal read from an import file that passed validation: its CSV rows, its 取引先 by name (created when
+    missing), and the deal itself (its ``partner_id`` is filled in when stored)."""
+
+    row_numbers: tuple[int, ...]
+    partner_name: str
+    deal: NewDeal
+
+
+@dataclass(frozen=True)
+class RejectedDeal:
+    """Rows of an import file that were not stored, and every reason why (in Japanese)."""
+
+    row_numbers: tuple[int, ...]
+    ref_number: str | None
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return " / ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class AcceptedDeal:
+    row_numbers: tuple[int, ...]
+    ref_number: str | None
+    deal_id: int
+    partner_name: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One import: what was read, what was stored, what was refused (both in file order)."""
+
+    id: str
+    filename: str
+    encoding: str
+    row_count: int
+    created_at: str
+    accepted: tuple[AcceptedDeal, ...]
+    rejected: tuple[RejectedDeal, ...]
+
+
+def _chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def _now() -> str:
@@ -319,14 +402,24 @@ class Store:
         return deal_id
 
     def find_deals(
-        self, *, ref_number: str | None, partner: str | None, limit: int, offset: int
+        self,
+        *,
+        ref_number: str | None,
+        partner: str | None,
+        limit: int,
+        offset: int,
+        ref_numbers: Sequence[str] = (),
     ) -> tuple[list[DealSummary], int]:
-        """Deals newest first: 管理番号 matched exactly, 取引先 by substring; one page and the total count."""
+        """Deals newest first: 管理番号 matched exactly (`ref_number`, or any of `ref_numbers`), 取引先 by
+        substring; one page and the total count."""
         where: list[str] = []
         params: list[object] = []
         if ref_number:
             where.append("d.ref_number = ?")
             params.append(ref_number)
+        if ref_numbers:
+            where.append(f"d.ref_number IN ({_placeholders(ref_numbers)})")
+            params.extend(ref_numbers)
         if partner:
             where.append(_substring("p.name"))
             params.append(partner)
@@ -342,40 +435,210 @@ class Store:
         return [DealSummary(**dict(r)) for r in rows], total
 
     def deal(self, deal_id: int) -> Deal | None:
-        row = self.conn.execute(
-            "SELECT d.*, p.name AS partner_name FROM deals d JOIN partners p ON p.id = d.partner_id "
-            "WHERE d.id = ?",
-            (deal_id,),
-        ).fetchone()
-        if row is None:
+        found = self.deals([deal_id])
+        return found[0] if found else None
+
+    def deals(self, deal_ids: Sequence[int]) -> list[Deal]:
+        """The deals with these ids, in the order asked (unknown ids left out); three queries per 500 ids."""
+        by_id: dict[int, Deal] = {}
+        for chunk in _chunks(deal_ids):
+            marks = _placeholders(chunk)
+            rows = self.conn.execute(
+                "SELECT d.*, p.name AS partner_name FROM deals d JOIN partners p ON p.id = d.partner_id "
+                f"WHERE d.id IN ({marks})",
+                chunk,
+            ).fetchall()
+            lines: dict[int, list[DealLine]] = {}
+            for r in self.conn.execute(
+                "SELECT deal_id, account, tax_category, amount, memo FROM deal_lines "
+                f"WHERE deal_id IN ({marks}) ORDER BY deal_id, position",
+                chunk,
+            ):
+                lines.setdefault(r["deal_id"], []).append(
+                    DealLine(r["account"], r["tax_category"], r["amount"], r["memo"])
+                )
+            receipts: dict[int, list[Receipt]] = {}
+            for r in self.conn.execute(
+                "SELECT id, deal_id, filename, content_type, size, sha256 FROM receipts "
+                f"WHERE deal_id IN ({marks}) ORDER BY id",
+                chunk,
+            ):
+                receipts.setdefault(r["deal_id"], []).append(
+                    Receipt(r["id"], r["filename"], r["content_type"], r["size"], r["sha256"])
+                )
+            for row in rows:
+                by_id[row["id"]] = Deal(
+                    id=row["id"],
+                    type=row["type"],
+                    issue_date=row["issue_date"],
+                    due_date=row["due_date"],
+                    partner_id=row["partner_id"],
+                    partner_name=row["partner_name"],
+                    ref_number=row["ref_number"],
+                    amount=row["amount"],
+                    lines=tuple(lines.get(row["id"], ())),
+                    receipts=tuple(receipts.get(row["id"], ())),
+                    created_at=row["created_at"],
+                )
+        return [by_id[i] for i in deal_ids if i in by_id]
+
+    # -- imports -----------------------------------------------------------------------------------
+    def _taken_ref_numbers(self, refs: Iterable[str]) -> set[str]:
+        wanted = sorted(set(refs))
+        taken: set[str] = set()
+        for chunk in _chunks(wanted):
+            taken.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT DISTINCT ref_number FROM deals WHERE ref_number IN ({_placeholders(chunk)})",
+                    chunk,
+                )
+            )
+        return taken
+
+    def _partner_ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Ids of the partners with these names, creating the missing ones (inside a transaction)."""
+        wanted = sorted(set(names))
+        now = _now()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO partners (name, created_at) VALUES (?, ?)", [(n, now) for n in wanted]
+        )
+        ids: dict[str, int] = {}
+        for chunk in _chunks(wanted):
+            ids.update(
+                (r["name"], r["id"])
+                for r in self.conn.execute(
+                    f"SELECT id, name FROM partners WHERE name IN ({_placeholders(chunk)})", chunk
+                )
+            )
+        return ids
+
+    def import_deals(
+        self,
+        *,
+        filename: str,
+        encoding: str,
+        row_count: int,
+        pending: Sequence[PendingDeal],
+        rejected: Sequence[RejectedDeal],
+    ) -> str:
+        """Store an import in one transaction: each pending deal unless its 管理番号 is already taken (on the
+        target or earlier in the same file), its missing 取引先 created; and the batch's record. Its id."""
+        batch_id = secrets.token_hex(8)
+        with _transaction(self.conn, immediate=True):
+            now = _now()
+            taken = self._taken_ref_numbers(p.deal.ref_number for p in pending if p.deal.ref_number)
+            first_row_of: dict[str, int] = {}
+            accepted: list[PendingDeal] = []
+            refused = list(rejected)
+            for p in pending:
+                ref = p.deal.ref_number
+                if ref and ref in taken:
+                    refused.append(RejectedDeal(p.row_numbers, ref, (f"管理番号 {ref} は登録済みです",)))
+                elif ref and ref in first_row_of:
+                    refused.append(
+                        RejectedDeal(
+                            p.row_numbers,
+                            ref,
+                            (f"管理番号 {ref} は登録済みです（このファイルの{first_row_of[ref]}行目）",),
+                        )
+                    )
+                else:
+                    if ref:
+                        first_row_of[ref] = p.row_numbers[0]
+                    accepted.append(p)
+
+            partner_ids = self._partner_ids(p.partner_name for p in accepted)
+            # Explicit ids, so lines can refer to their deal without a round trip per deal; the write lock
+            # of this transaction keeps them free.
+            next_id = (
+                1
+                + self.conn.execute(
+                    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deals'), 0), "
+                    "coalesce((SELECT max(id) FROM deals), 0))"
+                ).fetchone()[0]
+            )
+            deal_ids = list(range(next_id, next_id + len(accepted)))
+            self.conn.executemany(
+                "INSERT INTO deals "
+                "(id, type, issue_date, due_date, partner_id, ref_number, amount, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        deal_id,
+                        p.deal.type,
+                        p.deal.issue_date.isoformat(),
+                        p.deal.due_date.isoformat() if p.deal.due_date else None,
+                        partner_ids[p.partner_name],
+                        p.deal.ref_number,
+                        p.deal.amount,
+                        now,
+                    )
+                    for deal_id, p in zip(deal_ids, accepted, strict=True)
+                ],
+            )
+            self.conn.executemany(
+                "INSERT INTO deal_lines (deal_id, position, account, tax_category, amount, memo) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (deal_id, position, line.account, line.tax_category, line.amount, line.memo)
+                    for deal_id, p in zip(deal_ids, accepted, strict=True)
+                    for position, line in enumerate(p.deal.lines)
+                ],
+            )
+            self.conn.execute(
+                "INSERT INTO import_batches (id, filename, encoding, row_count, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (batch_id, filename, encoding, row_count, now),
+            )
+            results: list[tuple[tuple[int, ...], str, str | None, int | None, str | None]] = [
+                (p.row_numbers, "accepted", p.deal.ref_number, deal_id, None)
+                for deal_id, p in zip(deal_ids, accepted, strict=True)
+            ]
+            results += [
+                (r.row_numbers, "rejected", r.ref_number, None, json.dumps(r.reasons, ensure_ascii=False))
+                for r in refused
+            ]
+            results.sort(key=lambda result: result[0])
+            self.conn.executemany(
+                "INSERT INTO import_results "
+                "(batch_id, position, outcome, row_numbers, ref_number, deal_id, reasons) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (batch_id, position, outcome, ",".join(map(str, rows)), ref, deal_id, reasons)
+                    for position, (rows, outcome, ref, deal_id, reasons) in enumerate(results)
+                ],
+            )
+        return batch_id
+
+    def import_batch(self, batch_id: str) -> ImportBatch | None:
+        batch = self.conn.execute("SELECT * FROM import_batches WHERE id = ?", (batch_id,)).fetchone()
+        if batch is None:
             return None
-        lines = tuple(
-            DealLine(r["account"], r["tax_category"], r["amount"], r["memo"])
-            for r in self.conn.execute(
-                "SELECT account, tax_category, amount, memo FROM deal_lines "
-                "WHERE deal_id = ? ORDER BY position",
-                (deal_id,),
-            )
-        )
-        receipts = tuple(
-            Receipt(r["id"], r["filename"], r["content_type"], r["size"], r["sha256"])
-            for r in self.conn.execute(
-                "SELECT id, filename, content_type, size, sha256 FROM receipts WHERE deal_id = ? ORDER BY id",
-                (deal_id,),
-            )
-        )
-        return Deal(
-            id=row["id"],
-            type=row["type"],
-            issue_date=row["issue_date"],
-            due_date=row["due_date"],
-            partner_id=row["partner_id"],
-            partner_name=row["partner_name"],
-            ref_number=row["ref_number"],
-            amount=row["amount"],
-            lines=lines,
-            receipts=receipts,
-            created_at=row["created_at"],
+        accepted: list[AcceptedDeal] = []
+        rejected: list[RejectedDeal] = []
+        for r in self.conn.execute(
+            "SELECT r.outcome, r.row_numbers, r.ref_number, r.deal_id, r.reasons, "
+            "p.name AS partner_name, d.amount FROM import_results r "
+            "LEFT JOIN deals d ON d.id = r.deal_id LEFT JOIN partners p ON p.id = d.partner_id "
+            "WHERE r.batch_id = ? ORDER BY r.position",
+            (batch_id,),
+        ):
+            rows = tuple(int(n) for n in r["row_numbers"].split(","))
+            if r["outcome"] == "accepted":
+                accepted.append(
+                    AcceptedDeal(rows, r["ref_number"], r["deal_id"], r["partner_name"], r["amount"])
+                )
+            else:
+                rejected.append(RejectedDeal(rows, r["ref_number"], tuple(json.loads(r["reasons"]))))
+        return ImportBatch(
+            id=batch["id"],
+            filename=batch["filename"],
+            encoding=batch["encoding"],
+            row_count=batch["row_count"],
+            created_at=batch["created_at"],
+            accepted=tuple(accepted),
+            rejected=tuple(rejected),
         )
 
     # -- receipts ----------------------------------------------------------------------------------

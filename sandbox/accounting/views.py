@@ -1,4 +1,5 @@
-"""Pages and JSON API of the sandbox accounting app (one blueprint): login, CSRF, bearer-token auth."""
+"""Pages and JSON API of the sandbox accounting app: login, CSRF, bearer-token auth, deals, and the
+plumbing the import pages (`import_views`) share. Screens are worded per UI version (`labels`)."""
 
 from __future__ import annotations
 
@@ -26,15 +27,28 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
+from sandbox import chaos as _chaos
+from sandbox.accounting.labels import labels_for, wording_for
 from sandbox.accounting.master import ACCOUNTS, DEAL_TYPES, TAX_CATEGORIES
 from sandbox.accounting.store import Deal, Store, connect
 from sandbox.accounting.validation import FieldError, LineValues, Upload, line_values, validate_deal
 
-__all__ = ["bp", "handle_http_error"]
+__all__ = [
+    "api_auth",
+    "bp",
+    "csrf_token",
+    "current_user",
+    "handle_http_error",
+    "labels",
+    "login_required",
+    "require_csrf",
+    "store",
+]
 
 bp = Blueprint("accounting", __name__)
 
 PAGE_SIZE = 50
+MAX_API_LIMIT = 1000
 PARTNER_SUGGESTIONS = 10
 CSRF_MESSAGE = (
     "セッションの有効期限が切れたか、フォームが古くなっています。"
@@ -56,7 +70,18 @@ _ERROR_MESSAGES: dict[int, tuple[str, str, str]] = {
         "サーバーエラー",
         "サーバーでエラーが発生しました。時間をおいてもう一度お試しください。",
     ),
+    502: (
+        "bad_gateway",
+        "通信エラー",
+        "サーバーから応答がありませんでした。時間をおいてもう一度お試しください。",
+    ),
+    503: (
+        "service_unavailable",
+        "ただいま混み合っています",
+        "サーバーが混み合っています。時間をおいてもう一度お試しください。",
+    ),
 }
+_IMPORT_TOO_LARGE = "送信されたデータが大きすぎます。CSVファイルは5MBまでです（分けて取り込んでください）。"
 
 
 # -- plumbing ----------------------------------------------------------------------------------------
@@ -74,6 +99,11 @@ def _close_store(_exc: BaseException | None) -> None:
         st.conn.close()
 
 
+def labels() -> dict[str, str]:
+    """The label table of the UI version this request renders."""
+    return labels_for(_chaos.ui_version())
+
+
 def csrf_token() -> str:
     """This session's CSRF token, made on first use."""
     if "csrf" not in session:
@@ -87,12 +117,14 @@ def _csrf_ok() -> bool:
     return bool(sent and expected) and hmac.compare_digest(str(sent), str(expected))
 
 
-def _require_csrf() -> None:
+def require_csrf() -> None:
+    """Abort with 400 (in Japanese) unless the form or header carries this session's CSRF token."""
     if not _csrf_ok():
         abort(400, description=CSRF_MESSAGE)
 
 
-def _current_user() -> str | None:
+def current_user() -> str | None:
+    """The logged-in user's email, or None."""
     email = session.get("user")
     if email and store().user_exists(email):
         return str(email)
@@ -111,7 +143,7 @@ def login_required(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if _current_user() is None:
+        if current_user() is None:
             target = request.full_path.rstrip("?") if request.query_string else request.path
             return redirect(url_for("accounting.login", next=target))
         return view(*args, **kwargs)
@@ -126,7 +158,7 @@ def api_auth(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if _bearer_ok():
             return view(*args, **kwargs)
-        if _current_user() is None:
+        if current_user() is None:
             response = jsonify(
                 error="unauthorized", message="ログインするか、APIトークンを指定してください。"
             )
@@ -163,6 +195,8 @@ def handle_http_error(exc: HTTPException) -> Response | tuple[Any, int]:
     )
     if exc.description and not exc.description.isascii():  # a message of ours, already in Japanese
         message = exc.description
+    elif status == 413 and request.path.startswith("/deals/import"):
+        message = _IMPORT_TOO_LARGE
     if request.path.startswith("/api/"):
         body = {"error": code} if status == 404 else {"error": code, "message": message}
         return jsonify(body), status
@@ -180,20 +214,21 @@ def login() -> Any:
     next_url = _safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("login.html", next=next_url, email="", error=False)
-    _require_csrf()
+    require_csrf()
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
     if email and password and store().check_login(email, password):
         session.clear()  # a new session on login: no fixation
         session["user"] = email
         csrf_token()
+        _chaos.mark_login()
         return redirect(next_url or url_for("accounting.deals"))
     return render_template("login.html", next=next_url, email=email, error=True)
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    _require_csrf()
+    require_csrf()
     session.clear()
     return redirect(url_for("accounting.login"))
 
@@ -256,7 +291,7 @@ def new_deal() -> str:
 @bp.post("/deals")
 @login_required
 def create_deal() -> Any:
-    _require_csrf()
+    require_csrf()
     form = request.form.to_dict()
     file = request.files.get("receipt")
     upload = Upload(file.filename or "", file.stream) if file is not None and file.filename else None
@@ -265,7 +300,7 @@ def create_deal() -> Any:
         partner = store().partner(partner_id)
         return partner.name if partner else None
 
-    result = validate_deal(form, upload, partner_name_of)
+    result = validate_deal(form, upload, partner_name_of, wording_for(_chaos.ui_version()))
     if result.deal is None:
         keep = ("type", "issue_date", "due_date", "partner_name", "partner_id", "ref_number")
         values = {k: form.get(k, "") for k in keep}
@@ -343,20 +378,30 @@ def _bad_request(message: str) -> tuple[Response, int]:
 @bp.get("/api/deals")
 @api_auth
 def api_deals() -> Any:
+    """Deals newest first. ``ref_number`` (exact), ``ref_numbers=a,b,c`` (any of them, at most 1000; the
+    default ``limit`` is then their number), ``partner`` (substring), ``limit`` (1–1000) and ``offset``."""
+    ref_numbers = list(dict.fromkeys(r.strip() for r in request.args.get("ref_numbers", "").split(",")))
+    ref_numbers = [r for r in ref_numbers if r]
+    if len(ref_numbers) > MAX_API_LIMIT:
+        return _bad_request(f"ref_numbers は{MAX_API_LIMIT}件以内で指定してください")
     try:
-        limit = int(request.args.get("limit") or PAGE_SIZE)
+        limit = int(request.args.get("limit") or max(PAGE_SIZE, len(ref_numbers)))
         offset = int(request.args.get("offset") or 0)
     except ValueError:
         return _bad_request("limit と offset は整数で指定してください")
-    if not 1 <= limit <= 1000 or offset < 0:
+    if not 1 <= limit <= MAX_API_LIMIT or offset < 0:
         return _bad_request("limit は1〜1000、offset は0以上で指定してください")
     ref_number = request.args.get("ref_number", "").strip()
     partner = request.args.get("partner", "").strip()
     rows, total = store().find_deals(
-        ref_number=ref_number or None, partner=partner or None, limit=limit, offset=offset
+        ref_number=ref_number or None,
+        partner=partner or None,
+        limit=limit,
+        offset=offset,
+        ref_numbers=ref_numbers,
     )
-    found = [store().deal(row.id) for row in rows]
-    return jsonify(deals=[_deal_json(d) for d in found if d is not None], total=total)
+    found = store().deals([row.id for row in rows])
+    return jsonify(deals=[_deal_json(d) for d in found], total=total)
 
 
 @bp.get("/api/deals/<int:deal_id>")
@@ -395,10 +440,11 @@ def api_create_partner() -> Any:
 def _template_globals() -> dict[str, Any]:
     return {
         "csrf_token": csrf_token,
-        "current_user": _current_user,
+        "current_user": current_user,
         "ACCOUNTS": ACCOUNTS,
         "TAX_CATEGORIES": TAX_CATEGORIES,
         "DEAL_TYPES": DEAL_TYPES,
+        "L": labels(),
     }
 
 

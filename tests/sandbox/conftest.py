@@ -1,5 +1,6 @@
-"""Fixtures for the sandbox apps: a fresh accounting app on a real SQLite file, a logged-in test client,
-small real receipt files, and (for the browser tests) the app served on a free port."""
+"""Fixtures for the sandbox apps: a fresh accounting app on a real SQLite file (optionally with chaos
+switches), a logged-in test client, small real receipt files, CSV uploads to the import page, and (for the
+browser tests) the app served on a free port."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 from reportlab.pdfgen import canvas
 
 from sandbox.accounting import create_app
+from sandbox.chaos import Chaos
 from sandbox.server import serve_in_thread
 
 
@@ -51,6 +53,49 @@ def app(tmp_path: Path) -> Flask:
     return create_app(
         tmp_path / "accounting.sqlite3", username=CREDS.user, password=CREDS.password, api_token=CREDS.token
     )
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., Flask]:
+    """A factory: the accounting app on this test's SQLite file, with the given chaos switches."""
+
+    def make(chaos: Chaos | None = None) -> Flask:
+        return create_app(
+            tmp_path / "accounting.sqlite3",
+            username=CREDS.user,
+            password=CREDS.password,
+            api_token=CREDS.token,
+            chaos=chaos,
+        )
+
+    return make
+
+
+@pytest.fixture
+def log_in(csrf: Callable[[str], str]) -> Callable[[FlaskClient], FlaskClient]:
+    """Log a test client in through the login page (any app made with CREDS)."""
+
+    def do(client: FlaskClient) -> FlaskClient:
+        token = csrf(client.get("/login").text)
+        response = client.post(
+            "/login", data={"email": CREDS.user, "password": CREDS.password, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.text
+        return client
+
+    return do
+
+
+@pytest.fixture
+def upload_csv(user: FlaskClient, csrf: Callable[[str], str]) -> Callable[..., Any]:
+    """Post a file to the import page as a browser would (logged in, with the CSRF token)."""
+
+    def post(data: bytes, *, encoding: str = "utf-8", filename: str = "取引.csv") -> Any:
+        token = csrf(user.get("/deals/import").text)
+        form = {"csrf_token": token, "encoding": encoding, "file": (io.BytesIO(data), filename)}
+        return user.post("/deals/import", data=form, content_type="multipart/form-data")
+
+    return post
 
 
 @pytest.fixture

@@ -189,3 +189,46 @@ def test_a_refused_deal_shows_every_error_and_keeps_the_values(sandbox_page: Pag
     expect(errors).to_contain_text("明細1: 金額は1以上999,999,999以下で入力してください")
     expect(page.get_by_label("管理番号")).to_have_value("KRK-keep")
     expect(page.get_by_label("金額 1", exact=True)).to_have_value("1000000000")
+
+
+def test_a_csv_is_imported_through_the_import_page(
+    sandbox_page: Page, live_sandbox: str, creds: Any, tmp_path: Path
+) -> None:
+    page = sandbox_page
+    ref = f"CSV-{uuid.uuid4().hex[:10]}"
+    header = (
+        "収支区分,管理番号,発生日,決済期日,取引先コード,取引先,勘定科目,税区分,金額,税計算区分,税額,備考,品目,部門,"
+        "メモタグ（複数指定可、カンマ区切り）,セグメント1,セグメント2,セグメント3,決済日,決済口座,決済金額"
+    )
+    rows = [
+        f"支出,{ref},2024/04/01,2024/04/30,,株式会社サンプル商事,消耗品費,課対仕入10%,11000,内税,,用紙,,,,,,,,,",
+        ",,,,,,会議費,課対仕入8%（軽）,1080,内税,,弁当,,,,,,,,,",
+        f"支出,{ref}-X,2024/04/01,,,株式会社サンプル商事,給料手当,課対仕入10%,500,内税,,,,,,,,,,,",
+    ]
+    csv_file = tmp_path / "取引.csv"
+    csv_file.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("cp932"))
+
+    page.get_by_role("link", name="取引インポート").click()
+    expect(page.get_by_role("heading", name="取引インポート")).to_be_visible()
+    page.get_by_label("CSVファイル").set_input_files(csv_file)
+    page.get_by_label("文字コード").select_option(label="Shift_JIS")
+    page.get_by_role("button", name="取り込む").click()
+
+    expect(page.get_by_role("heading", name="インポート結果")).to_be_visible()
+    expect(page.get_by_test_id("import-accepted-count")).to_have_text("1")
+    expect(page.get_by_test_id("import-rejected-count")).to_have_text("1")
+    accepted = page.get_by_test_id("import-accepted").locator(f'tr[data-ref-number="{ref}"]')
+    expect(accepted).to_have_count(1)
+    rejected = page.get_by_test_id("import-rejected").locator(f'tr[data-ref-number="{ref}-X"]')
+    expect(rejected.get_by_test_id("import-row-number")).to_have_text("4")
+    expect(rejected.get_by_test_id("import-reason")).to_have_text(
+        "4行目: 勘定科目「給料手当」は使用できません"
+    )
+
+    deal_id = accepted.get_attribute("data-deal-id")
+    batch_id = page.url.rsplit("/", 1)[1]
+    result = _api(live_sandbox, f"/api/imports/{batch_id}", creds.token)
+    assert [(a["ref_number"], a["deal_id"]) for a in result["accepted"]] == [(ref, int(deal_id or 0))]
+    accepted.get_by_role("link").click()
+    expect(page.get_by_test_id("deal-amount")).to_have_text("12,080")
+    expect(page.get_by_test_id("line-memo")).to_have_text(["用紙", "弁当"])

@@ -9,7 +9,10 @@
   // -- lines ------------------------------------------------------------------------------------------
   const rows = document.getElementById("line-rows");
   const rowTemplate = document.getElementById("line-template");
-  const LINE_LABELS = { account: "勘定科目", tax: "税区分", amount: "金額", memo: "備考" };
+  // The labels of a line's controls ("勘定科目 1" …) as this UI version words them.
+  const LINE_LABELS = JSON.parse(
+    rowTemplate.dataset.labels || '{"account": "勘定科目", "tax": "税区分", "amount": "金額", "memo": "備考"}',
+  );
 
   function renumber() {
     const all = rows.querySelectorAll('tr[data-testid="line-row"]');
