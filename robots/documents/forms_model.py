@@ -5,6 +5,12 @@ Every field a form does not carry is ``None`` (``null`` in JSON), never an empty
 ``YYYY-MM-DD`` with ``model_dump(mode="json")``, times are ``HH:MM`` strings, money an integer number of yen.
 A personal number (マイナンバー) is never stored: :class:`Onboarding` keeps only whether the form carried one
 and, if it did, the literal ``"<redacted>"``.
+
+Addition to document-schema.md: :class:`Onboarding` and :class:`Timesheet` carry ``employee_no`` (str or
+null), the employee number (従業員番号 / 社員番号, e.g. ``E0001``) the HR tool identifies employees by,
+normalized: NFKC, stripped, ASCII letters upper-cased (``ｅ０００１`` → ``E0001``). It comes last in both,
+is ``null`` when the form has none (the reader then adds the INFO finding ``form.employee_no_missing``: a
+flow may ask a person), and a number typed as an Excel number keeps no leading zeros (``0012`` → ``12``).
 """
 
 from __future__ import annotations
@@ -96,6 +102,7 @@ class Onboarding(_Record):
     account_holder_kana: Kana | None = None
     my_number: Literal["<redacted>"] | None = None  # never the number itself
     my_number_present: bool = False  # the form carried a personal number (valid or not)
+    employee_no: str | None = None  # 社員番号 / 従業員番号, normalized (E0001); an addition to the schema
 
 
 Leave = Literal["paid_full", "paid_half"]
@@ -117,6 +124,7 @@ class Timesheet(_Record):
     employee: str | None = None
     month: Annotated[str, Field(pattern=r"^\d{4}-(?:0[1-9]|1[0-2])$")] | None = None
     days: list[TimesheetDay] = Field(default_factory=list)
+    employee_no: str | None = None  # 社員番号 / 従業員番号, normalized (E0001); an addition to the schema
 
 
 FormFields = ExpenseReport | Onboarding | Timesheet

@@ -16,19 +16,27 @@ Expense reports (経費精算書)
   registration column, a ``=SUM`` total.
 
 Onboarding forms (入社手続き)
-- ``O1`` vertical list, label left; full name and kana in one cell each; half-width kana account holder;
-  a valid personal number.
+- ``O1`` vertical list, label left; 社員番号 first; full name and kana in one cell each; half-width kana
+  account holder; a valid personal number.
 - ``O2`` label-above boxes: 姓/名/セイ/メイ in separate cells, kana in hiragana, text dates (西暦 and 令和),
-  a 時給 label instead of 給与形態, postal code without hyphen, codes typed as numbers (leading zeros lost).
-- ``O3`` (.xlsm) merged label cells in a grid, birth date as an era serial, checkbox marks
-  (``□男性 ■女性``), 〒 inside the address, the personal number in twelve digit boxes with a wrong check
-  digit.
+  a 時給 label instead of 給与形態, postal code without hyphen, codes typed as numbers (leading zeros lost);
+  no employee number yet (HR assigns it later).
+- ``O3`` (.xlsm) merged label cells in a grid, 従業員番号 typed in lower case, birth date as an era serial,
+  checkbox marks (``□男性 ■女性``), 〒 inside the address, the personal number in twelve digit boxes with a
+  wrong check digit.
 
 Timesheets (勤怠表)
-- ``T1`` 勤怠表: every day of the month with real Excel dates and times (``h:mm``), 備考 with 有給/半休.
-- ``T2`` 出勤簿: month only in the title (``令和6年5月分``), day numbers, times as text, break in minutes.
-- ``T3`` (.xlsm) タイムシート: month as a date, a two-row header (勤務時間 over 開始/終了), ``6/3`` dates,
-  times as fractions of a day (General format), break as ``1:00`` text, working days only.
+- ``T1`` 勤怠表: 社員番号 under the month, every day of the month with real Excel dates and times
+  (``h:mm``), 備考 with 有給/半休.
+- ``T2`` 出勤簿: month only in the title (``令和6年5月分``), day numbers, times as text, break in minutes;
+  no employee number.
+- ``T3`` (.xlsm) タイムシート: 社員No. in full-width letters (``Ｅ０１２３``), month as a date, a two-row
+  header (勤務時間 over 開始/終了), ``6/3`` dates, times as fractions of a day (General format), break as
+  ``1:00`` text, working days only.
+
+Employee numbers (``E0001`` … ``E9999``) are drawn per person from the seed alone, on a random stream of
+their own (:func:`employee_numbers`): the same person has the same number on their onboarding form and their
+timesheet, and the other values a seed gives stay as they were before the numbers were added.
 
 Plus :func:`write_fixed_layout_expense_report`, a form whose labels are numbered boxes (①②③), read only
 with the fixed cell map ``templates/forms/expense_report_yoshiki_e3.yaml``.
@@ -62,6 +70,7 @@ __all__ = [
     "ONBOARDING_LAYOUTS",
     "TIMESHEET_LAYOUTS",
     "FormSample",
+    "employee_numbers",
     "generate_expense_reports",
     "generate_onboarding_forms",
     "generate_timesheets",
@@ -166,6 +175,17 @@ _PEOPLE: tuple[_Person, ...] = (
     ),
 )
 _DEPARTMENTS = ("営業部", "総務部", "開発部", "経理部", "マーケティング部")
+
+
+def employee_numbers(seed: int = 0) -> dict[str, str]:
+    """Employee number (``E0001`` … ``E9999``, distinct) of each sample person, by ``"姓 名"``, for a seed."""
+    rng = random.Random(f"kuroko-employee-no-{seed}")  # a stream of its own: other values do not move
+    numbers = rng.sample(range(1, 10_000), k=len(_PEOPLE))
+    return {f"{p.last} {p.first}": f"E{n:04d}" for p, n in zip(_PEOPLE, numbers, strict=True)}
+
+
+def _employee_no(person: _Person, seed: int) -> str:
+    return employee_numbers(seed)[f"{person.last} {person.first}"]
 
 
 def _corporate(base12: str) -> str:
@@ -597,7 +617,7 @@ def _my_number(rng: random.Random, *, valid: bool) -> str:
     return base + str(check if valid else (check + 1) % 10)
 
 
-def _onboarding_expected(person: _Person, **terms: Any) -> dict[str, Any]:
+def _onboarding_expected(person: _Person, employee_no: str | None, **terms: Any) -> dict[str, Any]:
     return {
         "last_name": person.last,
         "first_name": person.first,
@@ -619,6 +639,7 @@ def _onboarding_expected(person: _Person, **terms: Any) -> dict[str, Any]:
         "account_holder_kana": f"{person.last_kana} {person.first_kana}",
         "my_number": "<redacted>" if terms["my_number"] else None,
         "my_number_present": bool(terms["my_number"]),
+        "employee_no": employee_no,
     }
 
 
@@ -648,8 +669,9 @@ def _hiragana(text: str) -> str:
     return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in text)
 
 
-def _onboarding_o1(path: Path, rng: random.Random) -> FormSample:
+def _onboarding_o1(path: Path, rng: random.Random, seed: int) -> FormSample:
     person = _PEOPLE[0]
+    employee_no = _employee_no(person, seed)
     hire = dt.date(2024, 4, 1)
     terms = {
         "hire_date": hire,
@@ -668,6 +690,7 @@ def _onboarding_o1(path: Path, rng: random.Random) -> FormSample:
     _widths(ws, {"A": 20, "B": 44})
     _title(ws, "A1", "入社手続き書類（従業員情報）", "B1")
     rows = [
+        ("社員番号", employee_no),
         ("氏名", f"{person.last} {person.first}"),
         ("フリガナ", f"{person.last_kana} {person.first_kana}"),
         ("生年月日", person.birth),
@@ -701,10 +724,11 @@ def _onboarding_o1(path: Path, rng: random.Random) -> FormSample:
         fmt = "yyyy年m月d日" if isinstance(value, dt.date) else ("#,##0" if isinstance(value, int) else None)
         _put(ws, f"B{r}", value, fmt=fmt)
     _finalize(path, wb)
-    return FormSample(path, _onboarding_expected(person, **terms), "onboarding", "O1")
+    return FormSample(path, _onboarding_expected(person, employee_no, **terms), "onboarding", "O1")
 
 
-def _onboarding_o2(path: Path, rng: random.Random) -> FormSample:
+def _onboarding_o2(path: Path, rng: random.Random, seed: int) -> FormSample:
+    del seed  # no employee number on this form yet
     person = _PEOPLE[2]
     hire = dt.date(2024, 4, 1)
     terms = {
@@ -753,11 +777,14 @@ def _onboarding_o2(path: Path, rng: random.Random) -> FormSample:
     _put(ws, "F13", int(terms["account_number"]))
     _put(ws, "G13", f"{person.last_kana} {person.first_kana}")
     _finalize(path, wb)
-    return FormSample(path, _onboarding_expected(person, **terms), "onboarding", "O2")
+    return FormSample(
+        path, _onboarding_expected(person, None, **terms), "onboarding", "O2", ("form.employee_no_missing",)
+    )
 
 
-def _onboarding_o3(path: Path, rng: random.Random) -> FormSample:
+def _onboarding_o3(path: Path, rng: random.Random, seed: int) -> FormSample:
     person = _PEOPLE[1]
+    employee_no = _employee_no(person, seed)
     hire = dt.date(2024, 5, 16)
     terms = {
         "hire_date": hire,
@@ -775,6 +802,8 @@ def _onboarding_o3(path: Path, rng: random.Random) -> FormSample:
     ws.title = "入社時提出書類"
     _widths(ws, {letter: 6 for letter in "ABCDEFGHIJKLMN"})
     _title(ws, "A1", "入 社 時 提 出 書 類", "N1")
+    _put(ws, "I2", "従業員番号", merge="J2", head=True)
+    _put(ws, "K2", employee_no.lower(), merge="L2")
     _put(ws, "A3", "ふりがな", merge="B3", head=True)
     _put(ws, "C3", f"{_hiragana(person.last_kana)}　{_hiragana(person.first_kana)}", merge="F3")
     _put(ws, "A4", "氏　名", merge="B4", head=True)
@@ -814,7 +843,11 @@ def _onboarding_o3(path: Path, rng: random.Random) -> FormSample:
     ws["A17"] = "※個人番号は取扱担当者以外が閲覧しないこと"
     _finalize(path, wb, xlsm=True)
     return FormSample(
-        path, _onboarding_expected(person, **terms), "onboarding", "O3", ("onboarding.my_number_invalid",)
+        path,
+        _onboarding_expected(person, employee_no, **terms),
+        "onboarding",
+        "O3",
+        ("onboarding.my_number_invalid",),
     )
 
 
@@ -824,9 +857,9 @@ def generate_onboarding_forms(out_dir: Path, *, seed: int = 0) -> list[FormSampl
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     return [
-        _onboarding_o1(out_dir / f"入社手続き_O1_{seed}.xlsx", rng),
-        _onboarding_o2(out_dir / f"従業員情報_O2_{seed}.xlsx", rng),
-        _onboarding_o3(out_dir / f"入社時提出書類_O3_{seed}.xlsm", rng),
+        _onboarding_o1(out_dir / f"入社手続き_O1_{seed}.xlsx", rng, seed),
+        _onboarding_o2(out_dir / f"従業員情報_O2_{seed}.xlsx", rng, seed),
+        _onboarding_o3(out_dir / f"入社時提出書類_O3_{seed}.xlsm", rng, seed),
     ]
 
 
@@ -862,7 +895,9 @@ def _hm(value: dt.time | None) -> str | None:
     return None if value is None else f"{value.hour:02d}:{value.minute:02d}"
 
 
-def _timesheet_expected(person: _Person, year: int, month: int, days: list[_Day]) -> dict[str, Any]:
+def _timesheet_expected(
+    person: _Person, year: int, month: int, days: list[_Day], employee_no: str | None
+) -> dict[str, Any]:
     return {
         "employee": f"{person.last} {person.first}",
         "month": f"{year:04d}-{month:02d}",
@@ -876,14 +911,20 @@ def _timesheet_expected(person: _Person, year: int, month: int, days: list[_Day]
             }
             for d in days
         ],
+        "employee_no": employee_no,
     }
 
 
 _WEEKDAYS = "月火水木金土日"
+_FULL_WIDTH = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ０１２３４５６７８９",
+)
 
 
-def _timesheet_t1(path: Path, rng: random.Random) -> FormSample:
+def _timesheet_t1(path: Path, rng: random.Random, seed: int) -> FormSample:
     person, year, month = _PEOPLE[3], 2024, 4
+    employee_no = _employee_no(person, seed)
     days = _month_days(rng, year, month)
     by_date = {d.date: d for d in days}
     wb = Workbook()
@@ -895,6 +936,8 @@ def _timesheet_t1(path: Path, rng: random.Random) -> FormSample:
     _put(ws, "B3", f"{year}年{month}月", merge="C3")
     _put(ws, "D3", "氏名", head=True)
     _put(ws, "E3", f"{person.last} {person.first}", merge="F3")
+    _put(ws, "A4", "社員番号", head=True)
+    _put(ws, "B4", employee_no, merge="C4")
     for i, header in enumerate(["日付", "曜日", "出勤", "退勤", "休憩", "備考"]):
         _put(ws, f"{'ABCDEF'[i]}5", header, head=True)
     last = calendar.monthrange(year, month)[1]
@@ -922,10 +965,11 @@ def _timesheet_t1(path: Path, rng: random.Random) -> FormSample:
     _put(ws, f"A{total}", "合計", merge=f"B{total}", head=True)
     ws[f"E{total}"] = f"=SUM(E6:E{total - 1})"
     _finalize(path, wb)
-    return FormSample(path, _timesheet_expected(person, year, month, days), "timesheet", "T1")
+    return FormSample(path, _timesheet_expected(person, year, month, days, employee_no), "timesheet", "T1")
 
 
-def _timesheet_t2(path: Path, rng: random.Random) -> FormSample:
+def _timesheet_t2(path: Path, rng: random.Random, seed: int) -> FormSample:
+    del seed  # this 出勤簿 has no employee number
     person, year, month = _PEOPLE[4], 2024, 5
     days = _month_days(rng, year, month)
     by_date = {d.date: d for d in days}
@@ -963,11 +1007,18 @@ def _timesheet_t2(path: Path, rng: random.Random) -> FormSample:
     _put(ws, f"A{r}", "出勤日数", merge=f"B{r}", head=True)
     _put(ws, f"C{r}", sum(1 for d in days if d.clock_in is not None))
     _finalize(path, wb)
-    return FormSample(path, _timesheet_expected(person, year, month, days), "timesheet", "T2")
+    return FormSample(
+        path,
+        _timesheet_expected(person, year, month, days, None),
+        "timesheet",
+        "T2",
+        ("form.employee_no_missing",),
+    )
 
 
-def _timesheet_t3(path: Path, rng: random.Random) -> FormSample:
+def _timesheet_t3(path: Path, rng: random.Random, seed: int) -> FormSample:
     person, year, month = _PEOPLE[0], 2024, 6
+    employee_no = _employee_no(person, seed)
     days = _month_days(rng, year, month)
     wb = Workbook()
     ws = wb.active
@@ -978,6 +1029,8 @@ def _timesheet_t3(path: Path, rng: random.Random) -> FormSample:
     _put(ws, "C4", dt.date(year, month, 1), merge="D4", fmt='yyyy"年"m"月"')
     _put(ws, "E4", "社員名", head=True)
     _put(ws, "F4", f"{person.last} {person.first}", merge="G4")
+    _put(ws, "B5", "社員No.", head=True)
+    _put(ws, "C5", employee_no.translate(_FULL_WIDTH), merge="D5")
     _put(ws, "B7", "月日", merge="B8", head=True)
     _put(ws, "C7", "勤務時間", merge="D7", head=True)
     _put(ws, "C8", "開始", head=True)
@@ -998,7 +1051,7 @@ def _timesheet_t3(path: Path, rng: random.Random) -> FormSample:
     r = 9 + len(days)
     _put(ws, f"B{r}", "合計", head=True)
     _finalize(path, wb, xlsm=True)
-    return FormSample(path, _timesheet_expected(person, year, month, days), "timesheet", "T3")
+    return FormSample(path, _timesheet_expected(person, year, month, days, employee_no), "timesheet", "T3")
 
 
 def generate_timesheets(out_dir: Path, *, seed: int = 0) -> list[FormSample]:
@@ -1007,9 +1060,9 @@ def generate_timesheets(out_dir: Path, *, seed: int = 0) -> list[FormSample]:
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     return [
-        _timesheet_t1(out_dir / f"勤怠表_T1_{seed}.xlsx", rng),
-        _timesheet_t2(out_dir / f"出勤簿_T2_{seed}.xlsx", rng),
-        _timesheet_t3(out_dir / f"タイムシート_T3_{seed}.xlsm", rng),
+        _timesheet_t1(out_dir / f"勤怠表_T1_{seed}.xlsx", rng, seed),
+        _timesheet_t2(out_dir / f"出勤簿_T2_{seed}.xlsx", rng, seed),
+        _timesheet_t3(out_dir / f"タイムシート_T3_{seed}.xlsm", rng, seed),
     ]
 
 

@@ -4,6 +4,7 @@ byte-identical for a seed, and independent of the reader (sandbox never imports 
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from sandbox.samples.forms import (
     FormSample,
+    employee_numbers,
     generate_expense_reports,
     generate_onboarding_forms,
     generate_timesheets,
@@ -49,8 +51,9 @@ SCHEMA_FIELDS = {  # document-schema.md
         "account_holder_kana",
         "my_number",
         "my_number_present",
+        "employee_no",  # an addition to the schema (forms_model.py)
     },
-    "timesheet": {"employee", "month", "days"},
+    "timesheet": {"employee", "month", "days", "employee_no"},
 }
 LINE_FIELDS = {"date", "payee", "description", "account", "amount", "rate", "registration_number"}
 DAY_FIELDS = {"date", "clock_in", "clock_out", "break_minutes", "leave"}
@@ -95,6 +98,43 @@ def test_expected_values_have_the_schema_shape(samples: dict[str, list[FormSampl
             assert {day["leave"] for day in sample.expected["days"]} == {None, "paid_full", "paid_half"}
         if kind == "onboarding":
             assert sample.expected["my_number"] in (None, "<redacted>")
+
+
+EMPLOYEE_NO_LABELS = {"社員番号", "従業員番号", "社員No", "社員No.", "社員コード"}
+
+
+@pytest.mark.parametrize("kind", ["onboarding", "timesheet"])
+def test_most_layouts_carry_an_employee_number(samples: dict[str, list[FormSample]], kind: str) -> None:
+    carrying = [s for s in samples[kind] if s.expected["employee_no"] is not None]
+    assert len(carrying) >= 2
+    for sample in samples[kind]:
+        labels = {text for _, text in _strings(sample.path)} & EMPLOYEE_NO_LABELS
+        assert bool(labels) == (sample.expected["employee_no"] is not None), sample.layout
+        if sample.expected["employee_no"] is None:
+            assert "form.employee_no_missing" in sample.findings
+        else:
+            assert re.fullmatch(r"E\d{4}", sample.expected["employee_no"])
+            assert sample.expected["employee_no"] != "E0000"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_a_person_has_one_employee_number_across_forms(tmp_path: Path, seed: int) -> None:
+    numbers = employee_numbers(seed)
+    assert len(set(numbers.values())) == len(numbers)
+    seen = 0
+    for generate in (generate_onboarding_forms, generate_timesheets):
+        for sample in generate(tmp_path / generate.__name__, seed=seed):
+            if sample.expected["employee_no"] is None:
+                continue
+            if sample.kind == "onboarding":
+                name = f"{sample.expected['last_name']} {sample.expected['first_name']}"
+            else:
+                name = sample.expected["employee"]
+            assert sample.expected["employee_no"] == numbers[name]
+            seen += 1
+    assert seen >= 4
+    assert employee_numbers(seed) == numbers  # deterministic
+    assert employee_numbers(seed + 1) != numbers
 
 
 def test_xlsm_files_are_macro_enabled_workbooks(samples: dict[str, list[FormSample]]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string
 
 from robots.documents.excel._context import Context
-from robots.documents.excel._labels import OTHER_LABELS, TOTAL_KEYS, Table, find_table, label_key
+from robots.documents.excel._labels import Table, find_table, label_key
 from robots.documents.excel._values import (
     ValueProblem,
     is_blank,
@@ -19,7 +19,7 @@ from robots.documents.excel._values import (
     to_rate,
     to_text,
 )
-from robots.documents.excel._vocabulary import EXPENSE_COLUMNS, EXPENSE_FIELDS
+from robots.documents.excel._vocabulary import EXPENSE_COLUMNS, EXPENSE_FIELDS, TABLE_END_KEYS
 from robots.documents.forms_model import ExpenseLine, ExpenseReport
 from robots.documents.model import Severity
 from robots.jp import check_registration_number
@@ -62,7 +62,7 @@ def _table(ctx: Context) -> Table | None:
 def _ends_table(ctx: Context, row: int, table: Table) -> bool:
     first = max(1, min(table.columns.values()) - 2)
     last = max(table.columns.values())
-    ends = TOTAL_KEYS | OTHER_LABELS
+    ends = TABLE_END_KEYS
     return any(label_key(ctx.sheet.text(row, col)) in ends for col in range(first, last + 1))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from robots.documents.excel._context import Context, Found
+from robots.documents.excel._employee_no import read_employee_no
 from robots.documents.excel._values import (
     ValueProblem,
     to_amount,
@@ -340,6 +341,7 @@ def read_onboarding(ctx: Context) -> Onboarding:
     )
     holder = ctx.field("account_holder_kana", f["account_holder_kana"], to_kana, label="口座名義(カナ)")
     present, _valid = _my_number(ctx)
+    employee_no = read_employee_no(ctx)
     return Onboarding(
         last_name=last_name,
         first_name=first_name,
@@ -361,4 +363,5 @@ def read_onboarding(ctx: Context) -> Onboarding:
         account_holder_kana=_value(holder),
         my_number=REDACTED if present else None,
         my_number_present=present,
+        employee_no=employee_no,
     )

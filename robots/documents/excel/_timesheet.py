@@ -10,7 +10,8 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string
 
 from robots.documents.excel._context import Context
-from robots.documents.excel._labels import OTHER_LABELS, TOTAL_KEYS, Table, find_table, label_key
+from robots.documents.excel._employee_no import read_employee_no
+from robots.documents.excel._labels import Table, find_table, label_key
 from robots.documents.excel._values import (
     ValueProblem,
     is_blank,
@@ -20,7 +21,7 @@ from robots.documents.excel._values import (
     to_text,
     to_time,
 )
-from robots.documents.excel._vocabulary import TIMESHEET_COLUMNS, TIMESHEET_FIELDS
+from robots.documents.excel._vocabulary import TABLE_END_KEYS, TIMESHEET_COLUMNS, TIMESHEET_FIELDS
 from robots.documents.forms_model import Timesheet, TimesheetDay
 from robots.documents.model import Severity
 from robots.jp import DateParseError, normalize_text, parse_period
@@ -76,7 +77,7 @@ def _month_from_title(ctx: Context, last_row: int) -> str | None:
 def _ends_table(ctx: Context, row: int, table: Table) -> bool:
     first = max(1, min(table.columns.values()) - 1)
     last = max(table.columns.values())
-    ends = TOTAL_KEYS | OTHER_LABELS
+    ends = TABLE_END_KEYS
     return any(label_key(ctx.sheet.text(row, col)) in ends for col in range(first, last + 1))
 
 
@@ -223,6 +224,7 @@ def read_timesheet(ctx: Context) -> Timesheet:
     )
     found = ctx.field("month", TIMESHEET_FIELDS["month"], to_month, label="対象年月", missing=None)
     month = found.value if found else None
+    employee_no = read_employee_no(ctx)
     if month is None:
         month = _month_from_title(ctx, table.first_row if table else ctx.sheet.max_row)
         ctx.confidence["month"] = 0.85 if month else 0.0
@@ -245,7 +247,9 @@ def read_timesheet(ctx: Context) -> Timesheet:
                 f"{len(outside)} day(s) are not in {month}: {', '.join(outside[:5])}",
                 "days",
             )
-    return Timesheet(employee=employee.value if employee else None, month=month, days=days)
+    return Timesheet(
+        employee=employee.value if employee else None, month=month, days=days, employee_no=employee_no
+    )
 
 
 def _is_cycle(days: list[TimesheetDay], month: str) -> bool:

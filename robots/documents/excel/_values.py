@@ -34,6 +34,7 @@ __all__ = [
     "to_amount",
     "to_date",
     "to_digits",
+    "to_employee_no",
     "to_kana",
     "to_minutes",
     "to_month",
@@ -308,6 +309,28 @@ def to_digits(value: Any, cell: Cell | None = None, *, width: int, name: str) ->
     if len(text) > width:
         raise ValueProblem("form.value_unreadable", f"a {name} is {width} digits, got {len(text)}")
     return text.zfill(width)
+
+
+_EMPLOYEE_NO = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,19}")
+
+
+def to_employee_no(value: Any, cell: Cell | None = None) -> str:
+    """An employee number (社員番号 / 従業員番号) as the HR tool keys it: NFKC, stripped, dashes unified,
+    ASCII letters upper-cased (``ｅ０００１`` → ``E0001``); letters, digits, ``-`` and ``_``, at most 20.
+    A number cell is read as its digits (Excel has dropped any leading zeros)."""
+    del cell
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueProblem("form.value_unreadable", "not an employee number (a date or a fraction)")
+    text = normalize_text(str(value)).strip().translate(_DASHES)
+    text = re.sub(r"[a-z]+", lambda m: m.group(0).upper(), text)
+    if not _EMPLOYEE_NO.fullmatch(text):
+        raise ValueProblem(
+            "form.value_unreadable",
+            f"an employee number is letters, digits and hyphens (at most 20), got {text!r}",
+        )
+    return text
 
 
 def to_postal_code(value: Any, cell: Cell | None = None) -> str:

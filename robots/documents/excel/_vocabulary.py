@@ -11,7 +11,9 @@ __all__ = [
     "EXPENSE_COLUMNS",
     "EXPENSE_FIELDS",
     "ONBOARDING_FIELDS",
+    "EMPLOYEE_NO_LABELS",
     "STOP_KEYS",
+    "TABLE_END_KEYS",
     "TIMESHEET_COLUMNS",
     "TIMESHEET_FIELDS",
     "TITLE_WORDS",
@@ -48,6 +50,23 @@ EXPENSE_COLUMNS: dict[str, tuple[str, ...]] = {
         ]
     ),
 }
+
+EMPLOYEE_NO_LABELS: tuple[str, ...] = keys(
+    [
+        "社員番号",
+        "従業員番号",
+        "社員No",
+        "社員No.",
+        "社員コード",
+        "従業員No",
+        "従業員No.",
+        "従業員コード",
+        "社員ID",
+        "従業員ID",
+    ]
+)
+"""Labels of the employee number (従業員番号) the HR tool identifies employees by: a field of onboarding forms
+and timesheets. Expense reports carry it too at times, so it never counts towards detecting a kind."""
 
 ONBOARDING_FIELDS: dict[str, tuple[str, ...]] = {
     "last_name": keys(["姓", "氏名(姓)", "姓(漢字)"]),
@@ -102,11 +121,13 @@ ONBOARDING_FIELDS: dict[str, tuple[str, ...]] = {
         ]
     ),
     "my_number": keys(["マイナンバー", "個人番号", "マイナンバー(個人番号)", "個人番号(マイナンバー)"]),
+    "employee_no": EMPLOYEE_NO_LABELS,
 }
 
 TIMESHEET_FIELDS: dict[str, tuple[str, ...]] = {
     "employee": keys(["氏名", "従業員名", "社員名", "名前", "お名前", "氏名(漢字)"]),
     "month": keys(["対象年月", "対象月", "年月", "勤務年月", "対象期間", "勤務月", "集計月", "期間"]),
+    "employee_no": EMPLOYEE_NO_LABELS,
 }
 TIMESHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "date": keys(["日付", "日", "月日", "年月日", "勤務日"]),
@@ -167,12 +188,14 @@ TITLE_WORDS: dict[FormType, tuple[str, ...]] = {
 
 
 def kind_label_keys(kind: FormType) -> dict[str, tuple[str, ...]]:
-    """Field -> label keys of one kind of form, table headers included (for detection)."""
+    """Field -> label keys of one kind of form, table headers included (for detection; the employee number,
+    found on every kind, is left out)."""
     if kind is FormType.EXPENSE_REPORT:
         return {**EXPENSE_FIELDS, **{f"lines.{k}": v for k, v in EXPENSE_COLUMNS.items()}}
     if kind is FormType.ONBOARDING:
-        return dict(ONBOARDING_FIELDS)
-    return {**TIMESHEET_FIELDS, **{f"days.{k}": v for k, v in TIMESHEET_COLUMNS.items()}}
+        return {k: v for k, v in ONBOARDING_FIELDS.items() if k != "employee_no"}
+    fields = {k: v for k, v in TIMESHEET_FIELDS.items() if k != "employee_no"}
+    return {**fields, **{f"days.{k}": v for k, v in TIMESHEET_COLUMNS.items()}}
 
 
 STOP_KEYS: frozenset[str] = (
@@ -186,3 +209,6 @@ STOP_KEYS: frozenset[str] = (
     | TOTAL_KEYS
 )
 """A value scan stops at any of these: they are labels, not values."""
+
+TABLE_END_KEYS: frozenset[str] = TOTAL_KEYS | OTHER_LABELS | frozenset(EMPLOYEE_NO_LABELS)
+"""A table ends at a row holding one of these (a total, or a label below the table)."""
