@@ -25,7 +25,7 @@ from robots.documents import extract  # noqa: E402
 from robots.settings import load_settings  # noqa: E402
 from robots.validation import validate_invoice  # noqa: E402
 from robots.validation.accounts import load_account_rules  # noqa: E402
-from robots.web import TargetSession, load_target  # noqa: E402
+from robots.web import CREATE_DEAL, TargetSession, deal_input, load_target  # noqa: E402
 from sandbox.accounting import create_app  # noqa: E402
 from sandbox.samples import generate_invoices  # noqa: E402
 from sandbox.server import serve_in_thread  # noqa: E402
@@ -43,9 +43,11 @@ def main() -> None:
     timings: dict[str, list[float]] = {"extract": [], "validate": [], "enter": []}
     with serve_in_thread(app, "127.0.0.1", 0) as server:
         os.environ["KUROKO_SANDBOX_ACCOUNTING_URL"] = server.url
+        os.environ["KUROKO_SANDBOX_ACCOUNTING_USERNAME"] = "bench@example.jp"
+        os.environ["KUROKO_SANDBOX_ACCOUNTING_PASSWORD"] = "bench-pass"
         target = load_target("sandbox-accounting", settings.config_dir)
         with TargetSession(settings, target) as session:
-            session.robot().ensure_session(("bench@example.jp", "bench-pass"))  # browser start + login, once
+            session.robot().ensure_logged_in()  # browser start + login, once
             for sample in samples:
                 t0 = time.perf_counter()
                 result = extract(sample.path)
@@ -53,7 +55,7 @@ def main() -> None:
                 validate_invoice(result.fields)
                 t2 = time.perf_counter()
                 deal = deal_from_invoice(result.fields, path=sample.path, sha256=result.sha256, rules=rules)
-                session.robot().enter_deal(deal, ("bench@example.jp", "bench-pass"))
+                session.enter(CREATE_DEAL, deal_input(deal))
                 t3 = time.perf_counter()
                 timings["extract"].append(t1 - t0)
                 timings["validate"].append(t2 - t1)

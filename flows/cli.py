@@ -44,7 +44,9 @@ def _mount_subapps() -> None:
     ``kuroko --help`` fast and the modules independent of this one)."""
     from flows.cli_alerts import alerts_app
     from flows.cli_archive import archive_app
+    from flows.cli_target import target_app
 
+    app.add_typer(target_app, name="target")
     app.add_typer(archive_app, name="archive")
     app.add_typer(alerts_app, name="alerts")
 

@@ -19,6 +19,7 @@ from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel
 
+from flows.secrets import resolve_secret
 from robots.bookkeeping import Deal, PaymentRules, deal_from_invoice, load_payment_rules
 from robots.documents import extract
 from robots.documents.model import ExtractResult, Finding, Severity
@@ -28,11 +29,11 @@ from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus
 from robots.settings import Settings, load_settings
 from robots.validation import ValidationRules, duplicate_key, validate_invoice
 from robots.validation.accounts import AccountRules, load_account_rules
-from robots.web import EntryOutcome, TargetSession, load_target
+from robots.web import CREATE_DEAL, EntryOutcome, LoginValues, TargetSession, deal_input, load_target
 
 __all__ = ["DocumentOutcome", "IntakeSummary", "invoice_intake"]
 
-OPERATION = "create_deal"
+OPERATION = CREATE_DEAL
 
 
 class DocumentOutcome(BaseModel):
@@ -111,7 +112,7 @@ def enter_deal(
     ledger: Ledger,
     document_id: str,
     deal: Deal,
-    evidence: Path,
+    evidence_dir: Path,
 ) -> EntryOutcome:
     """Enter one deal exactly once: ledger first, then the target (searched by reference), then read back."""
     logger = get_run_logger()
@@ -128,7 +129,9 @@ def enter_deal(
         else ledger.begin_entry(document_id, target=target, operation=OPERATION, reference=deal.reference)
     )
     try:
-        outcome = session.robot().enter_deal(deal, session.credentials, evidence=evidence)
+        outcome = session.enter(
+            OPERATION, deal_input(deal), reference=deal.reference, evidence_dir=evidence_dir
+        )
     except BusinessError as exc:
         ledger.fail_entry(entry_id, detail=exc.to_dict())
         raise
@@ -198,8 +201,8 @@ def _process(path: Path, run: _Run) -> DocumentOutcome:
         if run.dry_run:
             outcome.status = DocumentStatus.VALIDATED
         else:
-            evidence = run.settings.runs_dir / run_id / f"{fp.sha256[:16]}.png"
-            entry = enter_deal(run.session, ledger, doc_id, deal, evidence)
+            evidence_dir = run.settings.runs_dir / run_id / fp.sha256[:16]
+            entry = enter_deal(run.session, ledger, doc_id, deal, evidence_dir)
             outcome.record_id = entry.record_id
             outcome.status = DocumentStatus.ENTERED if entry.created else DocumentStatus.ALREADY_ENTERED
     except KurokoError as exc:
@@ -245,7 +248,7 @@ def check_parameters(inbox: Path, target: str, dry_run: bool = False) -> None:
         raise BusinessError("inbox.not_found", f"inbox {inbox} does not exist or is not a folder")
     tgt = load_target(target, settings.config_dir)
     if not dry_run and list_inbox(Path(inbox)):
-        tgt.credentials_from_env()
+        LoginValues(tgt, resolve_secret).check()
 
 
 @flow(name="invoice-intake", log_prints=True)
@@ -271,7 +274,7 @@ def invoice_intake(inbox: Path, target: str = "sandbox-accounting", dry_run: boo
         )
         logger.info("run %s: %d file(s) in %s → %s", run_id, len(files), inbox, target)
         outcomes = []
-        with TargetSession(settings, tgt) as session:
+        with TargetSession(settings, tgt, secrets=resolve_secret) as session:
             for path in files:
                 outcomes.append(
                     _process(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Error, Playwright, sync_playwright
 
@@ -39,13 +40,15 @@ def launch_chromium(playwright: Playwright, settings: Settings) -> Browser:
         ) from exc
 
 
-def new_context(browser: Browser, settings: Settings) -> BrowserContext:
-    """A fresh context: Japanese locale, Tokyo time, the configured timeouts, downloads allowed."""
+def new_context(browser: Browser, settings: Settings, *, storage_state: Path | None = None) -> BrowserContext:
+    """A fresh context: Japanese locale, Tokyo time, the configured timeouts, downloads allowed; with
+    ``storage_state``, the cookies of an earlier login."""
     context = browser.new_context(
         locale="ja-JP",
         timezone_id="Asia/Tokyo",
         viewport={"width": 1280, "height": 900},
         accept_downloads=True,
+        storage_state=storage_state,
     )
     context.set_default_timeout(settings.browser_timeout_ms)
     context.set_default_navigation_timeout(settings.browser_timeout_ms * 2)
