@@ -44,6 +44,7 @@ from prefect.exceptions import FlowPauseTimeout
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_API_URL
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel, Field, create_model
 
@@ -51,8 +52,9 @@ from robots.documents.model import Finding, Severity
 from robots.errors import BusinessError, KurokoError
 from robots.inbox import Outcome, file_away, fingerprint
 from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus
-from robots.settings import Settings, load_settings
-from robots.web import TargetSession, load_target
+from robots.settings import Settings
+from flows.secrets import resolver
+from robots.web import LoginValues, TargetSession, load_target
 
 __all__ = [
     "BatchSummary",
@@ -109,6 +111,7 @@ class Job(ABC):
     flow_name: str
     operation: str  # the target operation (a recipe operation name)
     sources_glob: tuple[str, ...] = ("*.pdf",)
+    duplicate_code = "duplicate.document"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -209,12 +212,16 @@ def enter_record(ctx: _Batch, document_id: str, prepared: Prepared, evidence_dir
     ledger, target = ctx.ledger, ctx.session.target.name
     known = ledger.find_entry(target=target, reference=prepared.reference)
     if known is not None and known.status == EntryStatus.CONFIRMED and known.record_id:
-        logger.info("%s: already entered as #%s (ledger); nothing entered", prepared.reference, known.record_id)
+        logger.info(
+            "%s: already entered as #%s (ledger); nothing entered", prepared.reference, known.record_id
+        )
         return _Entered(record_id=known.record_id, created=False)
     entry_id = (
         known.id
         if known is not None and known.status == EntryStatus.PENDING
-        else ledger.begin_entry(document_id, target=target, operation=ctx.job.operation, reference=prepared.reference)
+        else ledger.begin_entry(
+            document_id, target=target, operation=ctx.job.operation, reference=prepared.reference
+        )
     )
     ledger.record_event(
         "entry.attempt", run_id=ctx.run_id, document_id=document_id, message=f"{ctx.job.operation} → {target}"
@@ -241,7 +248,9 @@ def enter_record(ctx: _Batch, document_id: str, prepared: Prepared, evidence_dir
         )
         raise
     for key in outcome.fallbacks:
-        logger.warning("locator %r matched only by a fallback: the screen of %s may have changed", key, target)
+        logger.warning(
+            "locator %r matched only by a fallback: the screen of %s may have changed", key, target
+        )
     detail = {
         "created": outcome.created,
         "screenshot": str(outcome.screenshot) if outcome.screenshot else None,
@@ -320,7 +329,9 @@ def _process(path: Path, b: _Batch) -> DocumentOutcome:
         ledger.update_document(doc_id, document_type=reading.document_type, extracted=reading.extracted)
         _write_json(evidence / "extracted.json", reading.extracted)
         _write_json(evidence / "findings.json", [f.model_dump(mode="json") for f in reading.findings])
-        ledger.record_event("document.read", run_id=b.run_id, document_id=doc_id, message=reading.document_type)
+        ledger.record_event(
+            "document.read", run_id=b.run_id, document_id=doc_id, message=reading.document_type
+        )
         _enter(path, fp.sha256, doc_id, reading, b, outcome, evidence)
     except _Unreadable as wrapped:
         exc = wrapped.error
@@ -373,8 +384,8 @@ def _enter(
         findings=[f.model_dump(mode="json") for f in reading.findings],
     )
     b.ledger.record_event("document.validated", run_id=b.run_id, document_id=doc_id)
-    if message := b.job.duplicate_of(b.ledger, prepared, sha256):
-        raise BusinessError("duplicate.document", f"{path.name}: {message}")
+    if not reviewed and (message := b.job.duplicate_of(b.ledger, prepared, sha256)):
+        raise BusinessError(b.job.duplicate_code, f"{path.name}: {message}")
     b.job.archive(path, sha256, reading, prepared)
     if b.dry_run:
         outcome.status = DocumentStatus.VALIDATED
@@ -386,7 +397,13 @@ def _enter(
 
 
 def _to_review(
-    path: Path, sha256: str, doc_id: str, reading: Reading, exc: BusinessError, b: _Batch, outcome: DocumentOutcome
+    path: Path,
+    sha256: str,
+    doc_id: str,
+    reading: Reading,
+    exc: BusinessError,
+    b: _Batch,
+    outcome: DocumentOutcome,
 ) -> None:
     findings = [f.model_dump(mode="json") for f in reading.findings if f.severity != Severity.INFO]
     outcome.status = DocumentStatus.REVIEW
@@ -411,8 +428,12 @@ def _finish(path: Path, sha256: str, doc_id: str, b: _Batch, outcome: DocumentOu
     )
     if b.dry_run:
         return
-    failed = outcome.status in (DocumentStatus.FAILED, DocumentStatus.REJECTED)
-    where = Outcome.FAILED if failed else Outcome.PROCESSED
+    if outcome.status in (DocumentStatus.FAILED, DocumentStatus.REJECTED):
+        where = Outcome.FAILED
+    elif outcome.status == DocumentStatus.REVIEW:
+        where = Outcome.REVIEW
+    else:
+        where = Outcome.PROCESSED
     error = {"code": outcome.error_code, "message": outcome.error_message} if outcome.error_code else None
     moved = file_away(path, b.inbox, where, sha256=sha256, error=error, run_id=b.run_id)
     outcome.moved_to = str(moved)
@@ -478,14 +499,16 @@ def _await_reviews(b: _Batch, *, timeout_s: int, poll_s: int) -> None:
             _finish(p.path, p.sha256, p.document_id, b, p.outcome)  # kept in failed/ for a person
             continue
         data = answer.model_dump()
-        corrections = {
-            k: data[k] for k in editable if k in data and data[k] != p.reading.fields.get(k)
-        }
+        corrections = {k: data[k] for k in editable if k in data and data[k] != p.reading.fields.get(k)}
         decision: ReviewDecision = data["decision"]
         if decision == "approve" and corrections:
             decision = "correct"
         b.ledger.decide_review(
-            p.review_id, decision=decision, by=data["reviewer"], corrections=corrections, comment=data["comment"]
+            p.review_id,
+            decision=decision,
+            by=data["reviewer"],
+            corrections=corrections,
+            comment=data["comment"],
         )
         p.outcome.review = f"{decision} by {data['reviewer']}"
         logger.info("%s: %s by %s", p.path.name, decision, data["reviewer"])
@@ -499,7 +522,14 @@ def _await_reviews(b: _Batch, *, timeout_s: int, poll_s: int) -> None:
             reading = b.job.apply_corrections(p.reading, corrections) if corrections else p.reading
             try:
                 _enter(
-                    p.path, p.sha256, p.document_id, reading, b, p.outcome, b.evidence_dir(p.sha256), reviewed=True
+                    p.path,
+                    p.sha256,
+                    p.document_id,
+                    reading,
+                    b,
+                    p.outcome,
+                    b.evidence_dir(p.sha256),
+                    reviewed=True,
                 )
             except KurokoError as exc:
                 p.outcome.status = DocumentStatus.FAILED
@@ -542,7 +572,9 @@ def _report(summary: BatchSummary) -> None:
 
 def summary_markdown(summary: BatchSummary) -> str:
     """A short report in Japanese and English: counts, amounts per counterparty, reviews, failures."""
-    done = [d for d in summary.documents if d.status in (DocumentStatus.ENTERED, DocumentStatus.ALREADY_ENTERED)]
+    done = [
+        d for d in summary.documents if d.status in (DocumentStatus.ENTERED, DocumentStatus.ALREADY_ENTERED)
+    ]
     per_party: dict[str, int] = {}
     for d in done:
         if d.amount is not None:
@@ -550,7 +582,9 @@ def summary_markdown(summary: BatchSummary) -> str:
     waiting = [d for d in summary.documents if d.status == DocumentStatus.REVIEW or d.review == "timeout"]
     failed = [d for d in summary.documents if d.status in (DocumentStatus.FAILED, DocumentStatus.REJECTED)]
     counts = ", ".join(
-        f"{_STATUS_JA.get(s, s.value)} / {s.value}: {summary.count(s)}" for s in DocumentStatus if summary.count(s)
+        f"{_STATUS_JA.get(s, s.value)} / {s.value}: {summary.count(s)}"
+        for s in DocumentStatus
+        if summary.count(s)
     )
     out = [
         f"# {summary.flow} → {summary.target}" + (" (dry run / 検証のみ)" if summary.dry_run else ""),
@@ -559,7 +593,12 @@ def summary_markdown(summary: BatchSummary) -> str:
         "",
     ]
     if per_party:
-        out += ["## 取引先別金額 / amounts per counterparty", "", "| 取引先 / counterparty | 金額 / amount |", "|---|---:|"]
+        out += [
+            "## 取引先別金額 / amounts per counterparty",
+            "",
+            "| 取引先 / counterparty | 金額 / amount |",
+            "|---|---:|",
+        ]
         out += [f"| {k} | ¥{v:,} |" for k, v in sorted(per_party.items())]
         out.append("")
     if waiting:
@@ -581,7 +620,7 @@ def run_batch(
     target: str,
     dry_run: bool = False,
     review_timeout_s: int = 12 * 3600,
-    review_poll_s: int = 10,
+    review_poll_s: int | None = None,
 ) -> BatchSummary:
     """Run one flow's batch (call from inside a Prefect flow)."""
     logger = get_run_logger()
@@ -601,17 +640,21 @@ def run_batch(
         logger.info("run %s: %d file(s) in %s → %s", run_id, len(files), inbox, target)
         progress_id = _progress_start(job.flow_name)
         outcomes: list[DocumentOutcome] = []
-        with TargetSession(settings, tgt) as session:
+        with TargetSession(settings, tgt, secrets=resolver()) as session:
             b = _Batch(job, run_id, inbox, settings, ledger, session, dry_run)
             for n, path in enumerate(files, start=1):
                 outcomes.append(_process(path, b))
                 _progress(progress_id, n, len(files), path.name)
-            if b.pending and _in_flow_run():
-                _await_reviews(b, timeout_s=review_timeout_s, poll_s=review_poll_s)
+            if b.pending and review_timeout_s > 0 and _can_wait_for_people():
+                _await_reviews(
+                    b, timeout_s=review_timeout_s, poll_s=review_poll_s or settings.review_poll_seconds
+                )
             else:
-                for p in b.pending:  # nobody can answer outside a flow run: they stay for a person
+                for p in b.pending:  # nobody can answer now: they stay in review/ for a person
                     _finish(p.path, p.sha256, p.document_id, b, p.outcome)
-        summary = BatchSummary(run_id=run_id, flow=job.flow_name, target=target, dry_run=dry_run, documents=outcomes)
+        summary = BatchSummary(
+            run_id=run_id, flow=job.flow_name, target=target, dry_run=dry_run, documents=outcomes
+        )
         counts = {s.value: summary.count(s) for s in DocumentStatus if summary.count(s)}
         bad = summary.failed or summary.count(DocumentStatus.REVIEW)
         ledger.finish_run(run_id, status=RunStatus.PARTIAL if bad else RunStatus.COMPLETED, summary=counts)
@@ -621,16 +664,20 @@ def run_batch(
     return summary
 
 
-def _in_flow_run() -> bool:
+def _can_wait_for_people() -> bool:
+    """A person can only answer through a Prefect server that outlives this process (PREFECT_API_URL);
+    in Prefect's local mode (the CLI without a server, the demo) documents are left in review/ instead."""
     try:
-        return get_run_context() is not None and flow_run.id is not None
+        return get_run_context() is not None and flow_run.id is not None and bool(PREFECT_API_URL.value())
     except Exception:  # noqa: BLE001
         return False
 
 
 def _progress_start(flow_name: str) -> UUID | None:
     try:
-        return create_progress_artifact(progress=0.0, key=f"{flow_name}-progress", description="進捗 / progress")
+        return create_progress_artifact(
+            progress=0.0, key=f"{flow_name}-progress", description="進捗 / progress"
+        )
     except Exception:  # noqa: BLE001 - progress is a nicety; never fail a run over it
         log.debug("no progress artifact", exc_info=True)
         return None
@@ -644,3 +691,18 @@ def _progress(artifact_id: UUID | None, done: int, total: int, name: str) -> Non
             log.debug("progress update failed", exc_info=True)
     for listener in progress_listeners:
         listener(done, total, name)
+
+
+def check_parameters(job: Job, inbox: Path, target: str, dry_run: bool = False) -> None:
+    """Fail fast, before any run starts, on parameters that cannot work: a missing inbox, an unknown or
+    broken target file, missing credentials (only when something would be entered)."""
+    if not Path(inbox).is_dir():
+        raise BusinessError("inbox.not_found", f"inbox {inbox} does not exist or is not a folder")
+    tgt = load_target(target, job.settings.config_dir)
+    if job.operation not in tgt.operations:
+        raise BusinessError(
+            "target.operation_unknown",
+            f"target {target} has no operation {job.operation!r} (it has: {', '.join(tgt.operations)})",
+        )
+    if not dry_run and job.sources(Path(inbox)):
+        LoginValues(tgt, resolver()).check()

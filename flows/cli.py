@@ -111,31 +111,95 @@ def template_check(
 
 
 # -- sandbox -----------------------------------------------------------------------------------------
-def _sandbox_app(settings: Any) -> Any:
-    from sandbox.accounting import create_app
+SANDBOX_APPS = {
+    # name → (module, offset from KUROKO_SANDBOX_PORT, env prefix of its login, the page to open)
+    "accounting": ("sandbox.accounting", 0, "KUROKO_SANDBOX_ACCOUNTING", "/deals"),
+    "hr": ("sandbox.hr", 1, "KUROKO_SANDBOX_HR", "/employees"),
+    "esign": ("sandbox.esign", 2, "KUROKO_SANDBOX_ESIGN", "/documents"),
+}
 
-    db = settings.home / "sandbox" / "accounting.sqlite3"
+
+def _sandbox_app(settings: Any, name: str = "accounting", chaos: Any = None) -> Any:
+    """One sandbox app on its SQLite file under KUROKO_HOME/sandbox, with the login the target's env names."""
+    import importlib
+
+    module, _, env, _ = SANDBOX_APPS[name]
+    db = settings.home / "sandbox" / f"{name}.sqlite3"
     db.parent.mkdir(parents=True, exist_ok=True)
-    return create_app(
+    return importlib.import_module(module).create_app(
         db,
-        username=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_USERNAME") or SANDBOX_USER,
-        password=os.environ.get("KUROKO_SANDBOX_ACCOUNTING_PASSWORD") or SANDBOX_PASSWORD,
+        username=os.environ.get(f"{env}_USERNAME") or SANDBOX_USER,
+        password=os.environ.get(f"{env}_PASSWORD") or SANDBOX_PASSWORD,
+        chaos=chaos,
     )
+
+
+def _sandbox_port(settings: Any, name: str) -> int:
+    return settings.sandbox_port + SANDBOX_APPS[name][1]
 
 
 @sandbox_app.command("up")
 def sandbox_up(
-    port: Annotated[int | None, typer.Option(help="Port (default: KUROKO_SANDBOX_PORT or 8710).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="First port (default KUROKO_SANDBOX_PORT or 8710); hr +1, esign +2.")
+    ] = None,
     host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1).")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option(help="Serve only these apps: accounting, hr, esign.")
+    ] = None,
+    chaos: Annotated[
+        str | None,
+        typer.Option(
+            help="What real services do to robots, e.g. latency_ms=200,error_rate=0.1,ui_version=2."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the sandbox accounting app until Ctrl-C."""
-    from robots.settings import load_settings
-    from sandbox.server import serve_forever
+    """Serve the sandbox apps (accounting, HR, e-contract) until Ctrl-C."""
+    import threading
 
-    settings = load_settings()
-    host, port = host or settings.sandbox_host, port or settings.sandbox_port
-    out.print(f"サンドボックス会計: http://{host}:{port}/deals  (login {SANDBOX_USER} / {SANDBOX_PASSWORD})")
-    serve_forever(_sandbox_app(settings), host, port)
+    from robots.settings import load_settings
+    from sandbox.chaos import parse_chaos
+    from sandbox.server import serve_in_thread
+
+    overrides: dict[str, Any] = {}
+    if port:
+        overrides["sandbox_port"] = port
+    if host:
+        overrides["sandbox_host"] = host
+    settings = load_settings(**overrides)
+    names = only or list(SANDBOX_APPS)
+    unknown = sorted(set(names) - set(SANDBOX_APPS))
+    if unknown:
+        raise KurokoError("cli.bad_param", f"--only {', '.join(unknown)}: apps are {', '.join(SANDBOX_APPS)}")
+    try:
+        switches = parse_chaos(chaos) if chaos else None
+    except ValueError as exc:
+        raise KurokoError("cli.bad_param", f"--chaos: {exc}") from exc
+    servers = []
+    for name in names:
+        app_port = _sandbox_port(settings, name)
+        try:
+            server = serve_in_thread(
+                _sandbox_app(settings, name, parse_chaos(chaos) if chaos else None),
+                settings.sandbox_host,
+                app_port,
+            )
+        except OSError as exc:
+            raise KurokoError("sandbox.port_in_use", f"port {app_port} ({name}): {exc.strerror}") from exc
+        servers.append(server)
+        out.print(
+            f"{name:<11} {server.url}{SANDBOX_APPS[name][3]}  (login {SANDBOX_USER} / {SANDBOX_PASSWORD})"
+        )
+    if switches:
+        out.print(f"chaos: {chaos}")
+    out.print("JSON APIs: Authorization: Bearer sandbox-token. Ctrl-C stops.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for server in servers:
+            server.stop()
 
 
 # -- samples -----------------------------------------------------------------------------------------
@@ -155,9 +219,22 @@ def samples_invoices(
 # -- run ---------------------------------------------------------------------------------------------
 def _flows() -> dict[str, tuple[Any, Callable[..., None]]]:
     """Flow name → (flow, its parameter check that runs before any Prefect machinery starts)."""
-    from flows.invoice_intake import check_parameters, invoice_intake
+    import importlib
 
-    return {"invoice-intake": (invoice_intake, check_parameters)}
+    flows = {}
+    for name in FLOW_NAMES:
+        module = importlib.import_module(f"flows.{name}")
+        flows[name.replace("_", "-")] = (getattr(module, name), module.check_parameters)
+    return flows
+
+
+FLOW_NAMES = (
+    "invoice_intake",
+    "expense_reports",
+    "employee_onboarding",
+    "attendance_sync",
+    "contract_dispatch",
+)
 
 
 @app.command()
@@ -190,26 +267,102 @@ def run(
 
 
 def _print_summary(summary: Any) -> None:
-    table = Table("file", "issuer", "total", "outcome", "deal id", "reason", title=f"run {summary.run_id}")
+    from robots.ledger import DocumentStatus
+
+    table = Table(
+        "file", "counterparty", "amount", "outcome", "record id", "reason", title=f"run {summary.run_id}"
+    )
     for d in summary.documents:
         table.add_row(
             d.file,
-            d.issuer or "-",
-            f"{d.total:,}" if d.total is not None else "-",
+            d.counterparty or "-",
+            f"{d.amount:,}" if d.amount is not None else "-",
             d.status.value,
             d.record_id or "-",
             d.error_message or "",
         )
     out.print(table)
-    from robots.ledger import DocumentStatus
-
     entered, already = summary.count(DocumentStatus.ENTERED), summary.count(DocumentStatus.ALREADY_ENTERED)
+    review = summary.count(DocumentStatus.REVIEW)
     out.print(
         f"entered {entered}, already entered {already}, failed {summary.failed}"
+        + (f", waiting for review {review} (in review/; see `kuroko ledger reviews`)" if review else "")
         + (", validated (dry run) " + str(summary.count(DocumentStatus.VALIDATED)) if summary.dry_run else "")
     )
     if summary.documents and entered == 0 and already and not summary.failed:
         out.print("nothing new was entered: every document was already in the ledger or on the target.")
+
+
+# -- serve -------------------------------------------------------------------------------------------
+def _start_prefect_server() -> Any:
+    """A Prefect server of our own (UI included) when none is configured: the small-office set-up."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from prefect.settings import PREFECT_HOME
+
+    url = "http://127.0.0.1:4200/api"
+    log_path = Path(str(PREFECT_HOME.value())) / "kuroko-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", "4200"],
+        stdout=log_path.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:  # the CLI waits for a server it started: poll its health
+        if proc.poll() is not None:
+            raise KurokoError("serve.server_failed", f"the Prefect server stopped at start; see {log_path}")
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        raise KurokoError(
+            "serve.server_failed", f"the Prefect server did not answer within 90 s; see {log_path}"
+        )
+    out.print(f"Prefect server: http://127.0.0.1:4200 (log: {log_path})")
+    return proc, url
+
+
+@app.command()
+def serve(
+    only: Annotated[
+        list[str] | None, typer.Option(help="Serve only these deployments of prefect.yaml (by name).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Flow runs at once on this machine.")] = 4,
+) -> None:
+    """Run Kuroko on one machine: every deployment of prefect.yaml with its schedule (invoices nightly at
+    02:00, attendance on the first business day, the rest on demand), no separate worker. Uses the Prefect
+    server of PREFECT_API_URL, or starts one here (UI at http://127.0.0.1:4200). Also creates the per-target
+    concurrency limits and, when KUROKO_ALERT_WEBHOOK_URL is set, the alert automations."""
+    from prefect import serve as prefect_serve
+
+    from flows.deployments import ensure_target_limits, load_deployments
+    from robots.settings import load_settings
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    settings = load_settings()
+    server, url = (None, PREFECT_API_URL.value()) if PREFECT_API_URL.value() else _start_prefect_server()
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            deployments = load_deployments(names=only)
+            limits = ensure_target_limits(settings)
+            out.print("target limits: " + ", ".join(f"{k}={v}" for k, v in limits.items()))
+            if os.environ.get("KUROKO_ALERT_WEBHOOK_URL"):
+                from flows.alerts import apply_automations
+
+                names = apply_automations(settings.config_dir / "automations", webhook_url=None)
+                out.print("alerts: " + ", ".join(names))
+            prefect_serve(*deployments, limit=limit)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 # -- demo --------------------------------------------------------------------------------------------

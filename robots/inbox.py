@@ -22,6 +22,7 @@ _CHUNK = 1 << 20
 class Outcome(StrEnum):
     PROCESSED = "processed"  # entered, or found already entered
     FAILED = "failed"  # kept for a person, with a .error.json beside it
+    REVIEW = "review"  # waits for a person's decision, with a .review.json beside it saying why
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def file_away(
     folder = inbox / outcome.value
     folder.mkdir(parents=True, exist_ok=True)
     dest = _free_name(folder, path.name, sha256)
-    if outcome is Outcome.FAILED:
+    if outcome in (Outcome.FAILED, Outcome.REVIEW):
         note = {
             "file": path.name,
             "sha256": sha256,
@@ -92,7 +93,8 @@ def file_away(
             "failed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "error": error or {"code": "unknown", "message": "no reason recorded"},
         }
-        dest.with_name(dest.name + ".error.json").write_text(
+        suffix = ".error.json" if outcome is Outcome.FAILED else ".review.json"
+        dest.with_name(dest.name + suffix).write_text(
             json.dumps(note, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
     shutil.move(path, dest)

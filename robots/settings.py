@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8710
     max_pdf_pages: int = 50
+    review_poll_seconds: int = 10
+    """How often a run waiting for a person's review asks the Prefect server for the answer."""
+    fiscal_year_end_month: int = 3
+    """The month the company's fiscal year ends (決算月), for the archive's retention periods."""
 
     @property
     def ledger_url(self) -> str:

@@ -128,9 +128,14 @@ def test_the_same_invoice_as_a_different_file_is_not_entered_again(tmp_path: Pat
     before = len(sandbox_api.deals())
     copy = inbox / "再送_請求書.pdf"  # re-sent by mail: same invoice, different bytes
     copy.write_bytes((inbox / "processed" / sample.path.name).read_bytes() + b"\n% resent\n")
-    second = _run(inbox)
+    second = _run(inbox, review_timeout_minutes=0)  # nobody waits: it is left for a person
     (doc,) = second.documents
-    assert (doc.status, doc.error_code) == (DocumentStatus.FAILED, "duplicate.invoice")
+    assert (doc.status, doc.error_code) == (DocumentStatus.REVIEW, "duplicate.invoice")
     assert sample.path.name in doc.error_message and f"#{first.documents[0].record_id}" in doc.error_message
     assert len(sandbox_api.deals()) == before
-    assert (inbox / "failed" / "再送_請求書.pdf").exists()
+    assert (inbox / "review" / "再送_請求書.pdf").exists()
+    note = json.loads((inbox / "review" / "再送_請求書.pdf.review.json").read_text(encoding="utf-8"))
+    assert note["error"]["code"] == "duplicate.invoice"
+    with Ledger(load_settings().ledger_url) as ledger:
+        (review,) = ledger.open_reviews()
+    assert review.reason_code == "duplicate.invoice"
