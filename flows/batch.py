@@ -503,6 +503,8 @@ def _await_reviews(b: _Batch, *, timeout_s: int, poll_s: int) -> None:
         decision: ReviewDecision = data["decision"]
         if decision == "approve" and corrections:
             decision = "correct"
+        elif decision == "correct" and not corrections:
+            decision = "approve"  # nothing was changed after all
         b.ledger.decide_review(
             p.review_id,
             decision=decision,

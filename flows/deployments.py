@@ -46,12 +46,19 @@ def _flow(entrypoint: str) -> Flow:
     return flow
 
 
+SERVED_POOL = "kuroko-process"
+"""``kuroko serve`` serves the deployments of this pool unless others are named (the desktop one needs a
+machine with a display)."""
+
+
 def load_deployments(path: Path | None = None, *, names: list[str] | None = None) -> list[Any]:
-    """RunnerDeployments for ``prefect.serve``: each prefect.yaml deployment with its parameters, schedules
-    (time zone kept) and concurrency limit."""
+    """RunnerDeployments for ``prefect.serve``: the prefect.yaml deployments named (default: those of the
+    process pool), each with its parameters, schedules (time zone kept) and concurrency limit."""
     out = []
     for spec in project_deployments(path):
         if names and spec["name"] not in names:
+            continue
+        if not names and (spec.get("work_pool") or {}).get("name", SERVED_POOL) != SERVED_POOL:
             continue
         flow = _flow(spec["entrypoint"])
         schedules = [

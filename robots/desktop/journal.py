@@ -88,6 +88,7 @@ class JournalRobot:
         self.timeout = timeout
         self.answer_timeout = answer_timeout
         self.process: subprocess.Popen[bytes] | None = None
+        self.evidence: dict[str, Path] = {}  # key → screenshot of the checked form of each entry saved here
         self._desktop: Desktop | None = None
         self._clipboard = Clipboard()
         import pyautogui  # lazily: it raises at import without a DISPLAY
@@ -159,6 +160,28 @@ class JournalRobot:
         """Reference keys already in the program's saved list (its data file)."""
         return {_key_of(e.get("memo", "")) for e in _load(self.data_file)} - {""}
 
+    def check_saved(self, entry: JournalEntry) -> str:
+        """The id the program saved ``entry`` under, once every saved value is checked to equal the entry's.
+
+        Raises BusinessError ``desktop.not_saved`` (no saved entry carries its key) or
+        ``desktop.saved_mismatch`` (one does, with other values: a person must look)."""
+        saved = next((e for e in _load(self.data_file) if _key_of(e.get("memo", "")) == entry.key), None)
+        if saved is None:
+            raise BusinessError(
+                "desktop.not_saved", f"{entry.key}: the program holds no entry with this key", key=entry.key
+            )
+        expected = entry.as_saved()
+        differ = [f"{k} {saved.get(k)!r} ≠ {v!r}" for k, v in expected.items() if saved.get(k) != v]
+        if differ:
+            raise BusinessError(
+                "desktop.saved_mismatch",
+                f"{entry.key}: the program holds entry #{saved.get('id')} with other values "
+                f"({'; '.join(differ)})",
+                key=entry.key,
+                record_id=str(saved.get("id")),
+            )
+        return str(saved["id"])
+
     # --- steps ---------------------------------------------------------------------------------------
     def _open_entry_window(self) -> Window:
         window = self.desktop.find(ENTRY)
@@ -177,8 +200,7 @@ class JournalRobot:
         for i, value in enumerate(entry.field_values()):
             if i:
                 self._gui.press("tab")
-            self._type(value)
-            got = self._read_field()
+            got = self._fill(value)
             if got != value:
                 self._check_dialogs()
                 raise BusinessError(
@@ -193,7 +215,8 @@ class JournalRobot:
         self._confirm(self._wait_window(CONFIRM))  # after the busy time, if any: a condition wait, no sleep
         if wait_for(lambda: entry.key in self.saved_keys(), self.timeout) is None:
             self._fail_not_found(f"the data file never showed {entry.key}", f"{entry.key}-not-saved")
-        filled.rename(filled.with_name(filled.name.replace("-confirm.png", ".png")))  # now: a saved entry
+        saved = filled.rename(filled.with_name(filled.name.replace("-confirm.png", ".png")))  # now: saved
+        self.evidence[entry.key] = saved
         return self._wait_window(ENTRY)
 
     def _confirm(self, dialog: Window, attempts: int = 3) -> None:
@@ -207,6 +230,21 @@ class JournalRobot:
                 return
             if self.desktop.find(CONFIRM) is None:  # closed just now: do not press again
                 return
+
+    def _fill(self, value: str, attempts: int = 3) -> str:
+        """Type ``value`` into the focused field and read it back. A busy program can take the paste after
+        the read-back has put its sentinel on the clipboard (the field then holds nothing, or the sentinel):
+        while it differs, clear the field (select all, BackSpace) and type it again. Returns what it holds."""
+        got = ""
+        for attempt in range(attempts):
+            if attempt:
+                self._gui.hotkey("ctrl", "a")
+                self._gui.press("backspace")
+            self._type(value)
+            got = self._read_field()
+            if got == value:
+                break
+        return got
 
     def _type(self, text: str) -> None:
         if text.isascii():
