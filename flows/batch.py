@@ -148,8 +148,15 @@ class Job(ABC):
             )
         return None
 
-    def archive(self, path: Path, sha256: str, reading: Reading, prepared: Prepared | None) -> None:
+    def archive(self, path: Path, sha256: str, reading: Reading, prepared: Prepared | None) -> None:  # noqa: B027
         """Keep the original where the law wants it (invoices); nothing by default."""
+
+    def source_errors(self) -> list[tuple[str, str]]:
+        """Problems found while listing the sources that belong to no file of the batch: (where, why)."""
+        return []
+
+    def after_batch(self, inbox: Path, outcomes: list[DocumentOutcome], dry_run: bool) -> None:  # noqa: B027
+        """Tidy up once every document has its outcome (e.g. file away a list whose rows are all done)."""
 
 
 # -- results ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from robots.documents import extract, read_form
 from robots.documents.forms_model import ExpenseReport, FormType, Onboarding, Timesheet
 from robots.documents.model import Finding, Invoice, Severity
 from robots.errors import BusinessError
+from robots.inbox import Outcome, file_away, fingerprint
 from robots.jp.address import split_prefecture
 from robots.validation import ValidationRules, duplicate_key, validate_invoice
 from robots.validation.accounts import load_account_rules
@@ -288,21 +289,37 @@ class ContractJob(Job):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self.requests: dict[Path, ContractRequest] = {}
-        self.row_errors: list[str] = []
+        self.row_errors: list[tuple[str, str]] = []
+        self.listings: list[Path] = []
 
     def sources(self, inbox: Path) -> list[Path]:
         pdfs: list[Path] = []
         for listing in super().sources(inbox):
             result = read_contract_list(listing)
-            self.row_errors += [f"{listing.name} 行 {e.row}: {e.message}" for e in result.errors]
+            self.listings.append(listing)
+            self.row_errors += [(f"{listing.name} 行 {e.row}", e.message) for e in result.errors]
             for request in result.requests:
                 path = request.file.resolve()
                 if path in self.requests:
-                    self.row_errors.append(f"{listing.name} 行 {request.row}: {path.name} is listed twice")
+                    self.row_errors.append(
+                        (f"{listing.name} 行 {request.row}", f"{path.name} is listed twice")
+                    )
                     continue
                 self.requests[path] = request
                 pdfs.append(path)
         return pdfs
+
+    def source_errors(self) -> list[tuple[str, str]]:
+        return list(self.row_errors)
+
+    def after_batch(self, inbox: Path, outcomes: list[Any], dry_run: bool) -> None:
+        """A list whose every row reached an outcome moves to processed/ (a copy of it stays with each run's
+        evidence in the ledger's events), so the next run does not read it again."""
+        if dry_run:
+            return
+        for listing in self.listings:
+            if listing.exists():
+                file_away(listing, inbox, Outcome.PROCESSED, sha256=fingerprint(listing).sha256)
 
     def read(self, path: Path) -> Reading:
         request = self.requests[path.resolve()]

@@ -139,3 +139,24 @@ def test_the_same_invoice_as_a_different_file_is_not_entered_again(tmp_path: Pat
     with Ledger(load_settings().ledger_url) as ledger:
         (review,) = ledger.open_reviews()
     assert review.reason_code == "duplicate.invoice"
+
+
+@pytest.mark.postgres
+def test_the_flow_keeps_its_ledger_and_archive_on_postgresql(
+    tmp_path: Path, sandbox_api, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from robots.archive import Archive
+
+    monkeypatch.setenv("KUROKO_DATABASE_URL", postgres_url)
+    inbox = tmp_path / "inbox"
+    samples = generate_invoices(inbox, count=2, seed=606)
+    summary = _run(inbox)
+    assert [d.status for d in summary.documents] == [DocumentStatus.ENTERED] * 2
+    with Ledger(postgres_url) as ledger:
+        run = ledger.get_run(summary.run_id)
+        kinds = [e.kind for e in ledger.events(run_id=summary.run_id)]
+    assert run.status == "completed" and run.summary == {"entered": 2}
+    assert kinds[0] == "run.started" and kinds.count("entry.confirmed") == 2 and kinds[-1] == "run.finished"
+    with Archive.from_settings(load_settings()) as archive:
+        found = {d.sha256 for d in archive.search()}
+    assert {fingerprint(inbox / "processed" / s.path.name).sha256 for s in samples} <= found
