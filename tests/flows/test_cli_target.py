@@ -35,7 +35,7 @@ def test_list_shows_each_target_with_its_operations_and_a_broken_recipe_as_an_er
     proc = _target_cli("list", "--json")
     assert proc.returncode == 0, proc.stderr
     rows = {r["name"]: r for r in json.loads(proc.stdout)}
-    assert rows["sandbox-accounting"]["operations"] == ["create_deal"]
+    assert rows["sandbox-accounting"]["operations"] == ["create_deal", "import_deals"]
 
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
