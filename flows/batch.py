@@ -661,6 +661,14 @@ def run_batch(
             else:
                 for p in b.pending:  # nobody can answer now: they stay in review/ for a person
                     _finish(p.path, p.sha256, p.document_id, b, p.outcome)
+        for where, why in job.source_errors():
+            outcomes.append(
+                DocumentOutcome(
+                    file=where, status=DocumentStatus.FAILED, error_code="source.invalid", error_message=why
+                )
+            )
+            ledger.record_event("document.failed", run_id=run_id, message=f"{where}: {why}")
+        job.after_batch(inbox, outcomes, dry_run)
         summary = BatchSummary(
             run_id=run_id, flow=job.flow_name, target=target, dry_run=dry_run, documents=outcomes
         )

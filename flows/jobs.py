@@ -293,6 +293,7 @@ class ContractJob(Job):
         self.listings: list[Path] = []
 
     def sources(self, inbox: Path) -> list[Path]:
+        self.requests, self.row_errors, self.listings = {}, [], []  # listing again starts afresh
         pdfs: list[Path] = []
         for listing in super().sources(inbox):
             result = read_contract_list(listing)

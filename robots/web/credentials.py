@@ -56,6 +56,7 @@ class LoginValues:
             for what, src in target.credentials.sources().items()
         }
         self._resolver = resolver
+        self._optional = set(target.credentials.optional)
         self._cache: dict[str, str] = {}
 
     def __repr__(self) -> str:
@@ -102,9 +103,12 @@ class LoginValues:
             ) from exc
 
     def missing(self) -> list[str]:
-        """Where to set each value that cannot be found (empty when all are there)."""
+        """Where to set each value that cannot be found (empty when all are there); values the recipe marks
+        ``optional`` are not required."""
         out = []
         for what, ref in self._refs.items():
+            if what in self._optional:
+                continue
             try:
                 self._get(what)
             except BusinessError:

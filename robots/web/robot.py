@@ -295,10 +295,14 @@ class RecipeRobot:
     def login(self) -> None:
         """Run the recipe's login steps; BusinessError ``target.login_failed`` when the target refuses."""
         log.info("%s: logging in", self.target.name)
-        scope = Scope(
-            {"credentials": self.credentials, "page": _PageInfo(self.page)}, tables=self.target.tables
-        )
         run = _Run("login", None, "", {}, set(), section="login")
+        # Variables the login steps set (``wait: {any: [...], into: x}``) are seen by later ``when:``
+        # conditions: a two-factor page that only some logins show is typed into only when it appeared.
+        scope = Scope(
+            run.vars,
+            {"credentials": self.credentials, "page": _PageInfo(self.page)},
+            tables=self.target.tables,
+        )
         self._in_login = True
         try:
             with self._translated("login"):

@@ -600,12 +600,18 @@ class Credentials(BaseModel):
     """The base32 seed of a TOTP two-factor login; ``{credentials.totp}`` is the current code."""
     extra: dict[str, SecretSource] = {}
     """More login values (a company code, …): ``{credentials.<name>}``."""
+    optional: list[str] = []
+    """Values only some logins ask for (``totp_seed`` where two-factor is optional): checks before a run do
+    not require them; a step that types one still stops with ``target.credentials_missing`` without it."""
 
     @model_validator(mode="after")
     def _both(self) -> Credentials:
         for what in ("username", "password"):
             if not (getattr(self, f"{what}_env") or getattr(self, f"{what}_secret")):
                 raise ValueError(f"give {what}_env and/or {what}_secret")
+        unknown = [name for name in self.optional if name not in self.sources()]
+        if unknown:
+            raise ValueError(f"optional: {', '.join(unknown)} not among the credentials given")
         return self
 
     def sources(self) -> dict[str, SecretSource]:

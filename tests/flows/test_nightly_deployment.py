@@ -56,7 +56,9 @@ def _wait_for(what: str, check: Any, timeout: float = 240) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_nightly_deployment_with_broken_files_and_two_reviews(tmp_path: Path, sandbox_api, monkeypatch) -> None:
+def test_nightly_deployment_with_broken_files_and_two_reviews(
+    tmp_path: Path, sandbox_api, monkeypatch
+) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
     from prefect.deployments import run_deployment
@@ -69,7 +71,11 @@ def test_nightly_deployment_with_broken_files_and_two_reviews(tmp_path: Path, sa
     inbox, shas, scan, copy = _inbox(tmp_path)
 
     (deployment,) = load_deployments(names=["nightly"])
-    deployment.parameters = {"inbox": str(inbox), "target": "sandbox-accounting", "review_timeout_minutes": 10}
+    deployment.parameters = {
+        "inbox": str(inbox),
+        "target": "sandbox-accounting",
+        "review_timeout_minutes": 10,
+    }
     deployment.schedules = []  # triggered now, not at 02:00
     deployment.apply()
     flow_run = run_deployment("invoice-intake/nightly", timeout=0)
@@ -144,5 +150,7 @@ def test_nightly_deployment_with_broken_files_and_two_reviews(tmp_path: Path, sa
     assert sum("/ failed" in o for o in outcomes) == 3 and sum("/ entered" in o for o in outcomes) == 16
     assert sum("/ rejected" in o for o in outcomes) == 1
     summary = by_type["markdown"].data
-    assert "失敗" in summary and "failed" in summary and "壊れた_empty.pdf" in summary and "二重送付" in summary
+    assert (
+        "失敗" in summary and "failed" in summary and "壊れた_empty.pdf" in summary and "二重送付" in summary
+    )
     assert "progress" in by_type

@@ -606,3 +606,306 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 @pytest.fixture
 def sandbox_target() -> Target:
     return load_target("sandbox-accounting", PROJECT_ROOT / "config")
+
+
+# -- the sandbox HR and e-contract apps (shipped recipes sandbox-hr / sandbox-esign) ----------------------
+SANDBOX_HR_USER, SANDBOX_HR_PASSWORD, SANDBOX_HR_TOKEN = "jinji@example.jp", "hr-Pa55word!x9", "hr-token-web"
+SANDBOX_ESIGN_USER, SANDBOX_ESIGN_PASSWORD, SANDBOX_ESIGN_TOKEN = (
+    "keiyaku@example.jp",
+    "es-Pa55word!k7",
+    "esign-token-web",
+)
+# RFC 6238's test key ("12345678901234567890") in base32: a seed known to be fake.
+SANDBOX_HR_TOTP_SEED = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+
+@dataclass
+class SandboxApi:
+    """A sandbox app served for these tests: its JSON API (bearer token) and its chaos switches."""
+
+    url: str
+    token: str
+    user: str = ""
+    password: str = ""
+    totp_seed: str = ""  # the base32 seed when the login asks for a 確認コード
+
+    def get(self, path: str) -> Any:
+        return self._call(path)
+
+    def _call(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method="POST" if data else "GET",
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.load(resp)
+
+    def chaos(self, **switches: Any) -> None:
+        """Turn chaos switches on at run time (POST /__sandbox/chaos); ``chaos()`` alone resets them."""
+        defaults = {
+            "latency_ms": 0,
+            "error_rate": 0.0,
+            "session_seconds": 0.0,
+            "ui_version": 1,
+            "modal_rate": 0.0,
+            "seed": 0,
+        }
+        self._call("/__sandbox/chaos", {**defaults, **switches})
+
+
+class HrApi(SandboxApi):
+    def employees(self, employee_no: str) -> list[dict[str, Any]]:
+        from urllib.parse import urlencode
+
+        return self.get("/api/employees?" + urlencode({"employee_no": employee_no}))["employees"]
+
+    def employee(self, employee_id: int | str, *, reveal: bool = False) -> dict[str, Any]:
+        return self.get(f"/api/employees/{employee_id}" + ("?reveal=1" if reveal else ""))
+
+    def attendance(self, employee_id: int | str, month: str) -> list[dict[str, Any]]:
+        """The month's days that hold something (a day with nothing entered has every value null)."""
+        days = self.get(f"/api/employees/{employee_id}/attendance/{month}")["days"]
+        return [d for d in days if d["leave"] is not None]
+
+
+class EsignApi(SandboxApi):
+    def documents(self, ref_number: str) -> list[dict[str, Any]]:
+        from urllib.parse import urlencode
+
+        return self.get("/api/documents?" + urlencode({"ref_number": ref_number, "limit": 1000}))["documents"]
+
+    def document(self, document_id: int | str) -> dict[str, Any]:
+        return self.get(f"/api/documents/{document_id}")
+
+
+@pytest.fixture(scope="session")
+def sandbox_hr_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HrApi]:
+    """サンドボックス人事労務 on its own SQLite file (no two-factor), chaos switchable at run time."""
+    from sandbox.hr import create_app
+
+    db = tmp_path_factory.mktemp("web-hr") / "hr.sqlite3"
+    app = create_app(db, username=SANDBOX_HR_USER, password=SANDBOX_HR_PASSWORD, api_token=SANDBOX_HR_TOKEN)
+    with serve_in_thread(app, "127.0.0.1", 0) as server:
+        yield HrApi(server.url, SANDBOX_HR_TOKEN, SANDBOX_HR_USER, SANDBOX_HR_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def sandbox_esign_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EsignApi]:
+    """サンドボックス電子契約 on its own SQLite file, chaos switchable at run time."""
+    from sandbox.esign import create_app
+
+    db = tmp_path_factory.mktemp("web-esign") / "esign.sqlite3"
+    app = create_app(
+        db, username=SANDBOX_ESIGN_USER, password=SANDBOX_ESIGN_PASSWORD, api_token=SANDBOX_ESIGN_TOKEN
+    )
+    with serve_in_thread(app, "127.0.0.1", 0) as server:
+        yield EsignApi(server.url, SANDBOX_ESIGN_TOKEN, SANDBOX_ESIGN_USER, SANDBOX_ESIGN_PASSWORD)
+
+
+@pytest.fixture
+def sandbox_hr(sandbox_hr_server: HrApi, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HrApi]:
+    """The HR app with every chaos switch off and the sandbox-hr recipe's environment pointing at it."""
+    sandbox_hr_server.chaos()
+    monkeypatch.setenv("KUROKO_SANDBOX_HR_URL", sandbox_hr_server.url)
+    monkeypatch.setenv("KUROKO_SANDBOX_HR_USERNAME", SANDBOX_HR_USER)
+    monkeypatch.setenv("KUROKO_SANDBOX_HR_PASSWORD", SANDBOX_HR_PASSWORD)
+    monkeypatch.delenv("KUROKO_SANDBOX_HR_TOTP_SEED", raising=False)
+    monkeypatch.setenv("KUROKO_HOME", str(tmp_path / "home"))
+    yield sandbox_hr_server
+    sandbox_hr_server.chaos()
+
+
+@pytest.fixture
+def sandbox_esign(
+    sandbox_esign_server: EsignApi, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[EsignApi]:
+    """The e-contract app with every chaos switch off and the sandbox-esign recipe's environment set."""
+    sandbox_esign_server.chaos()
+    monkeypatch.setenv("KUROKO_SANDBOX_ESIGN_URL", sandbox_esign_server.url)
+    monkeypatch.setenv("KUROKO_SANDBOX_ESIGN_USERNAME", SANDBOX_ESIGN_USER)
+    monkeypatch.setenv("KUROKO_SANDBOX_ESIGN_PASSWORD", SANDBOX_ESIGN_PASSWORD)
+    monkeypatch.setenv("KUROKO_HOME", str(tmp_path / "home"))
+    yield sandbox_esign_server
+    sandbox_esign_server.chaos()
+
+
+@pytest.fixture
+def sandbox_hr_totp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HrApi]:
+    """A second HR app whose login asks for a 確認コード (TOTP); the recipe's URL and login point at it,
+    the seed is left for the test to hand over (environment or resolver)."""
+    from sandbox.hr import create_app
+
+    app = create_app(
+        tmp_path / "hr-totp.sqlite3",
+        username=SANDBOX_HR_USER,
+        password=SANDBOX_HR_PASSWORD,
+        api_token=SANDBOX_HR_TOKEN,
+        totp_seed=SANDBOX_HR_TOTP_SEED,
+    )
+    with serve_in_thread(app, "127.0.0.1", 0) as server:
+        monkeypatch.setenv("KUROKO_SANDBOX_HR_URL", server.url)
+        monkeypatch.setenv("KUROKO_SANDBOX_HR_USERNAME", SANDBOX_HR_USER)
+        monkeypatch.setenv("KUROKO_SANDBOX_HR_PASSWORD", SANDBOX_HR_PASSWORD)
+        monkeypatch.delenv("KUROKO_SANDBOX_HR_TOTP_SEED", raising=False)
+        monkeypatch.setenv("KUROKO_HOME", str(tmp_path / "home"))
+        yield HrApi(server.url, SANDBOX_HR_TOKEN, SANDBOX_HR_USER, SANDBOX_HR_PASSWORD, SANDBOX_HR_TOTP_SEED)
+
+
+@pytest.fixture
+def hr_sandbox_target() -> Target:
+    return load_target("sandbox-hr", PROJECT_ROOT / "config")
+
+
+@pytest.fixture
+def esign_sandbox_target() -> Target:
+    return load_target("sandbox-esign", PROJECT_ROOT / "config")
+
+
+def shipped_recipe(recipes: Recipes, name: str, edit: Any = None) -> Target:
+    """A shipped recipe (config/targets/<name>.yaml) copied into the throwaway config, changed by
+    ``edit(text) -> text``."""
+    text = (PROJECT_ROOT / "config" / "targets" / f"{name}.yaml").read_text(encoding="utf-8")
+    return recipes.write(name, edit(text) if edit else text)
+
+
+@pytest.fixture
+def shipped(recipes: Recipes) -> Any:
+    """``shipped(name, edit=None)``: a shipped recipe copied and changed (see :func:`shipped_recipe`)."""
+    return lambda name, edit=None: shipped_recipe(recipes, name, edit)
+
+
+# -- records as the flows make them (flows/jobs.py) ---------------------------------------------------------
+def employee_record(employee_no: str, **changes: Any) -> dict[str, Any]:
+    """A ``create_employee`` record as OnboardingJob makes it."""
+    import datetime as dt
+
+    return {
+        "employee_no": employee_no,
+        "last_name": "山田",
+        "first_name": "太郎",
+        "last_name_kana": "ヤマダ",
+        "first_name_kana": "タロウ",
+        "birth_date": dt.date(1990, 5, 15),
+        "gender": "男性",
+        "hire_date": dt.date(2024, 4, 1),
+        "employment_type": "正社員",
+        "pay_type": "月給",
+        "base_pay": 250_000,
+        "postal_code": "100-0001",
+        "prefecture": "東京都",
+        "address": "千代田区千代田1-1 千代田ビル3F",
+        "phone": "03-1234-5678",
+        "bank_code": "0001",
+        "branch_code": "001",
+        "account_type": "普通",
+        "account_number": "7654321",
+        "account_holder_kana": "ﾔﾏﾀﾞ ﾀﾛｳ",
+    } | changes
+
+
+def attendance_record(employee_no: str, month: str = "2024-04", **changes: Any) -> dict[str, Any]:
+    """An ``enter_attendance`` record as AttendanceJob makes it: every working day of the month (weekdays
+    that are not national holidays) 9:00–18:00 with 60 minutes' break, one full day of paid leave, one
+    morning of half-day leave."""
+    import calendar
+    import datetime as dt
+
+    import jpholiday
+
+    year, mon = (int(p) for p in month.split("-"))
+    working = [
+        dt.date(year, mon, d)
+        for d in range(1, calendar.monthrange(year, mon)[1] + 1)
+        if dt.date(year, mon, d).weekday() < 5 and not jpholiday.is_holiday(dt.date(year, mon, d))
+    ]
+    days = []
+    for i, day in enumerate(working):
+        if i == 3:
+            entry = {"clock_in": "", "clock_out": "", "break_minutes": 0, "leave": "全休"}
+        elif i == 7:
+            entry = {"clock_in": "13:00", "clock_out": "18:00", "break_minutes": 0, "leave": "午前半休"}
+        else:
+            entry = {"clock_in": "09:00", "clock_out": "18:00", "break_minutes": 60, "leave": "なし"}
+        days.append({"date": day, "day": day.day, **entry})
+    return {"employee_no": employee_no, "month": month, "days": days} | changes
+
+
+def contract_pdf(folder: Path, name: str) -> Path:
+    """A real one-page PDF (reportlab, Japanese text) with unique content."""
+    import uuid
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font = "HeiseiKakuGo-W5"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page = canvas.Canvas(str(path))
+    page.setFont(font, 14)
+    page.drawString(72, 760, f"業務委託契約書 {uuid.uuid4()}")
+    page.drawString(72, 730, "甲と乙は、以下のとおり契約を締結する。")
+    page.save()
+    return path
+
+
+def contract_record(pdf: Path, ref_number: str, *, signers: int = 2, **changes: Any) -> dict[str, Any]:
+    """A ``send_contract`` record as ContractJob makes it."""
+    import hashlib
+
+    people = [
+        ("株式会社サンプル商事 佐藤 一郎", "sato@example.jp"),
+        ("鈴木 花子", "hanako.suzuki@example.jp"),
+    ]
+    people += [(f"署名者 {n}", f"signer{n}@example.jp") for n in range(3, signers + 1)]
+    return {
+        "title": "業務委託契約書",
+        "ref_number": ref_number,
+        "file": str(pdf),
+        "file_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest(),
+        "signers": [
+            {"name": name, "email": email, "order": n} for n, (name, email) in enumerate(people[:signers], 1)
+        ],
+    } | changes
+
+
+@pytest.fixture(scope="session")
+def records() -> Any:
+    """Builders of the records flows hand the robot: ``records.employee(no)``, ``records.attendance(no)``,
+    ``records.contract_pdf(folder, name)``, ``records.contract(pdf, ref)``."""
+
+    class Records:
+        employee = staticmethod(employee_record)
+        attendance = staticmethod(attendance_record)
+        contract_pdf = staticmethod(contract_pdf)
+        contract = staticmethod(contract_record)
+
+    return Records
+
+
+def enter_like_the_flow(
+    session: Any, operation: str, record: dict[str, Any], *, attempts: int = 12, **kwargs: Any
+) -> tuple[Any, list[str]]:
+    """What flows do: retry application errors on a fresh page, never business errors. The outcome and
+    the messages of the errors retried."""
+    from robots.errors import ApplicationError
+
+    errors: list[str] = []
+    for _ in range(attempts):
+        try:
+            return session.enter(operation, record, **kwargs), errors
+        except ApplicationError as exc:
+            errors.append(exc.message)
+            session.reset()
+    raise AssertionError(f"{operation} not entered after {attempts} attempts: {errors}")
+
+
+@pytest.fixture(scope="session")
+def retrying() -> Any:
+    """``retrying(session, operation, record, **enter_kwargs) -> (outcome, errors)``: enter as flows do."""
+    return enter_like_the_flow
