@@ -48,12 +48,12 @@ from prefect.settings import PREFECT_API_URL
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel, Field, create_model
 
+from flows.secrets import resolver
 from robots.documents.model import Finding, Severity
 from robots.errors import BusinessError, KurokoError
 from robots.inbox import Outcome, file_away, fingerprint
 from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus
 from robots.settings import Settings
-from flows.secrets import resolver
 from robots.web import LoginValues, TargetSession, load_target
 
 __all__ = [
@@ -245,7 +245,7 @@ def enter_record(ctx: _Batch, document_id: str, prepared: Prepared, evidence_dir
         )
         raise
     except Exception as exc:
-        ctx.session.reset()  # a fresh browser for the retry; the entry stays pending, the target is asked again
+        ctx.session.reset()  # a fresh browser for the retry; the entry stays pending, the target is asked
         ledger.record_event(
             "entry.retry",
             run_id=ctx.run_id,
@@ -457,7 +457,7 @@ def review_form(job: Job) -> type[RunInput]:
             Field(
                 "approve",
                 title="判断 / decision",
-                description="approve: 承認 (enter as read) · correct: 修正して登録 · reject: 却下 (not entered)",
+                description="approve: 承認 (as read) · correct: 修正して登録 · reject: 却下 (not entered)",
             ),
         ),
         "reviewer": (str, Field(..., min_length=1, title="確認者 / reviewer")),

@@ -340,11 +340,10 @@ def serve(
     server of PREFECT_API_URL, or starts one here (UI at http://127.0.0.1:4200). Also creates the per-target
     concurrency limits and, when KUROKO_ALERT_WEBHOOK_URL is set, the alert automations."""
     from prefect import serve as prefect_serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.deployments import ensure_target_limits, load_deployments
     from robots.settings import load_settings
-
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     settings = load_settings()
     server, url = (None, PREFECT_API_URL.value()) if PREFECT_API_URL.value() else _start_prefect_server()

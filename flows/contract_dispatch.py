@@ -1,4 +1,5 @@
-"""contract_dispatch: an Excel list of contracts (file, title, signers) → each sent for signature through the e-contract tool."""
+"""contract_dispatch: an Excel list of contracts (file, title, signers) → each sent for signature through
+the e-contract tool."""
 
 from __future__ import annotations
 

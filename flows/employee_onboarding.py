@@ -1,4 +1,5 @@
-"""employee_onboarding: 入社手続き Excel forms → new employees in the HR tool (all wizard steps), each once, all on record."""
+"""employee_onboarding: 入社手続き Excel forms → new employees in the HR tool (all wizard steps), each once,
+all on record."""
 
 from __future__ import annotations
 

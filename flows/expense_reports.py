@@ -1,4 +1,4 @@
-"""expense_reports: 経費精算書 Excel files → expense deals in the accounting tool, each once, all on record."""
+"""expense_reports: 経費精算書 Excel files → expense deals in the accounting tool, each once, on record."""
 
 from __future__ import annotations
 

@@ -7,11 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from robots.contracts import ContractRequest, read_contract_list
-
 from flows.batch import Job, Prepared, Reading, ReviewNeeded
 from robots.archive import Archive, fiscal_year_end_for
 from robots.bookkeeping import deal_from_expense_report, deal_from_invoice, load_payment_rules
+from robots.contracts import ContractRequest, read_contract_list
 from robots.documents import extract, read_form
 from robots.documents.forms_model import ExpenseReport, FormType, Onboarding, Timesheet
 from robots.documents.model import Finding, Invoice, Severity

@@ -161,7 +161,7 @@ def deal_from_invoice(
 def deal_from_expense_report(
     report: ExpenseReport, *, path: Path, sha256: str, rules: AccountRules, standard_rate: int = 10
 ) -> Deal:
-    """The expense deal for a 経費精算書: the employee as 取引先, one deal line per expense line (tax included,
+    """The expense deal for a 経費精算書: the employee as 取引先, one deal line per expense line (tax incl.,
     the account from the form when it names one, else from the account rules), dated the day it was applied
     for (else the last expense's date). A line without a rate is booked at ``standard_rate``."""
     if not report.employee or not report.lines:

@@ -1,4 +1,4 @@
-"""Japanese addresses: the prefecture (都道府県) at the start of an address, which forms ask for separately."""
+"""Japanese addresses: the prefecture (都道府県) at the start of an address, which forms ask for apart."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ PREFECTURES: tuple[str, ...] = (
 
 
 def split_prefecture(address: str) -> tuple[str | None, str]:
-    """``("東京都", "千代田区丸の内1-1-1")`` for ``"東京都千代田区丸の内1-1-1"``; ``(None, address)`` when it does
-    not start with a prefecture. A postal mark or code in front (〒100-0001) and spaces are skipped."""
+    """``("東京都", "千代田区丸の内1-1-1")`` for ``"東京都千代田区丸の内1-1-1"``; ``(None, address)`` when
+    it does not start with a prefecture. A postal mark or code in front (〒100-0001) is skipped."""
     text = unicodedata.normalize("NFKC", address).strip()
     if text.startswith("〒"):
         text = text[1:].lstrip()

@@ -867,7 +867,7 @@ def test_the_notice_dialog_is_injected_and_closable_without_inline_script(
     assert "onclick" not in page and 'style="' not in page.split('id="sandbox-notice"')[1][:400]
     assert '<script src="/__sandbox/notice.js"></script>' in page
     script = client.get("/__sandbox/notice.js").text
-    assert '[data-testid=notice-close]' in script and 'getElementById("sandbox-notice")' in script
+    assert "[data-testid=notice-close]" in script and 'getElementById("sandbox-notice")' in script
     assert "#sandbox-notice" in client.get("/__sandbox/notice.css").text
 
 
