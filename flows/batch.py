@@ -343,19 +343,24 @@ def _process(path: Path, b: _Batch) -> DocumentOutcome:
     except _Unreadable as wrapped:
         exc = wrapped.error
         outcome.error_code, outcome.error_message = exc.code, exc.message
-        logger.error("%s: %s (%s)", path.name, exc.message, exc.code)
+        logger.error("%s (%s)", _about(path.name, exc.message), exc.code)
     except BusinessError as exc:
         assert reading is not None
         _to_review(path, fp.sha256, doc_id, reading, exc, b, outcome)
     except KurokoError as exc:
         outcome.error_code, outcome.error_message = exc.code, exc.message
-        logger.error("%s: %s (%s)", path.name, exc.message, exc.code)
+        logger.error("%s (%s)", _about(path.name, exc.message), exc.code)
     except Exception as exc:  # noqa: BLE001 - one document's surprise must not stop the batch
         outcome.error_code, outcome.error_message = "internal", f"{type(exc).__name__}: {exc}"
         logger.exception("%s: unexpected failure", path.name)
     if outcome.status != DocumentStatus.REVIEW:
         _finish(path, fp.sha256, doc_id, b, outcome)
     return outcome
+
+
+def _about(name: str, message: str) -> str:
+    """``message`` naming the file once (most messages already start with it)."""
+    return message if name in message else f"{name}: {message}"
 
 
 class _Unreadable(Exception):
@@ -612,11 +617,11 @@ def summary_markdown(summary: BatchSummary) -> str:
         out.append("")
     if waiting:
         out += ["## 確認待ち / waiting for review", ""]
-        out += [f"- {d.file}: {d.error_message or ''}" for d in waiting]
+        out += [f"- {_about(d.file, d.error_message or '')}" for d in waiting]
         out.append("")
     if failed:
         out += ["## 失敗・却下 / failed or rejected", ""]
-        out += [f"- {d.file}: {d.error_message or d.error_code or ''}" for d in failed]
+        out += [f"- {_about(d.file, d.error_message or d.error_code or '')}" for d in failed]
         out.append("")
     return "\n".join(out)
 
@@ -647,6 +652,7 @@ def run_batch(
         )
         ledger.record_event("run.started", run_id=run_id, message=f"{len(files)} file(s) in {inbox}")
         logger.info("run %s: %d file(s) in %s → %s", run_id, len(files), inbox, target)
+        _ensure_limit(tgt)
         progress_id = _progress_start(job.flow_name)
         outcomes: list[DocumentOutcome] = []
         with TargetSession(settings, tgt, secrets=resolver()) as session:
@@ -679,6 +685,28 @@ def run_batch(
     _report(summary)
     logger.info("run %s finished: %s", run_id, counts or "no documents")
     return summary
+
+
+def _ensure_limit(target: Any) -> None:
+    """The target's global concurrency limit exists before the first entry asks for a slot (``kuroko
+    serve`` creates them all; a run started otherwise creates its own)."""
+    from flows.deployments import DEFAULT_TARGET_SESSIONS
+
+    try:
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+        from prefect.exceptions import ObjectNotFound
+
+        with get_client(sync_client=True) as client:
+            try:
+                client.read_global_concurrency_limit_by_name(limit_name(target.name))
+            except ObjectNotFound:
+                sessions = int(target.options.get("max_sessions", DEFAULT_TARGET_SESSIONS))
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=limit_name(target.name), limit=sessions)
+                )
+    except Exception:  # noqa: BLE001 - a limit is protection, not a reason to stop the run
+        log.warning("could not make sure the concurrency limit of %s exists", target.name, exc_info=True)
 
 
 def _can_wait_for_people() -> bool:
