@@ -295,9 +295,10 @@ def _print_summary(summary: Any) -> None:
 
 # -- serve -------------------------------------------------------------------------------------------
 def _start_prefect_server() -> Any:
-    """A Prefect server of our own (UI included) when none is configured: the small-office set-up."""
+    """A Prefect server of our own (UI included) when none is configured: the small-office set-up. Ready when
+    its health endpoint answers; between tries the CLI waits on the server process itself (its exit would
+    mean it failed), at most 90 s in all."""
     import subprocess
-    import time
     import urllib.request
 
     from prefect.settings import PREFECT_HOME
@@ -310,20 +311,20 @@ def _start_prefect_server() -> Any:
         stdout=log_path.open("ab"),
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:  # the CLI waits for a server it started: poll its health
-        if proc.poll() is not None:
-            raise KurokoError("serve.server_failed", f"the Prefect server stopped at start; see {log_path}")
+    for _ in range(180):
         try:
             with urllib.request.urlopen(url + "/health", timeout=2):
                 break
         except OSError:
-            time.sleep(0.5)
+            pass
+        try:
+            proc.wait(timeout=0.5)  # returns only if the server died
+        except subprocess.TimeoutExpired:
+            continue
+        raise KurokoError("serve.server_failed", f"the Prefect server stopped at start; see {log_path}")
     else:
         proc.terminate()
-        raise KurokoError(
-            "serve.server_failed", f"the Prefect server did not answer within 90 s; see {log_path}"
-        )
+        raise KurokoError("serve.server_failed", f"no answer from the Prefect server in 90 s; see {log_path}")
     out.print(f"Prefect server: http://127.0.0.1:4200 (log: {log_path})")
     return proc, url
 
