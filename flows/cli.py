@@ -260,10 +260,38 @@ def run(
         raise KurokoError("cli.bad_param", f"{flow_name}: {exc}") from exc
     bound.apply_defaults()
     check(**bound.arguments)
-    summary = flow_obj(**params)
+    summary = _with_progress(lambda: flow_obj(**params))
     _print_summary(summary)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _with_progress(run_flow: Callable[[], Any]) -> Any:
+    """Run a flow with a progress bar on the terminal (documents done of all), nothing when not a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.batch import progress_listeners
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    task = progress.add_task("documents", total=None)
+
+    def advance(done: int, total: int, name: str) -> None:
+        progress.update(task, completed=done, total=total, description=name[:40])
+
+    progress_listeners.append(advance)
+    try:
+        with progress:
+            return run_flow()
+    finally:
+        progress_listeners.remove(advance)
 
 
 def _print_summary(summary: Any) -> None:
