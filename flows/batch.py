@@ -52,7 +52,7 @@ from flows.secrets import resolver
 from robots.documents.model import Finding, Severity
 from robots.errors import BusinessError, KurokoError
 from robots.inbox import Outcome, file_away, fingerprint
-from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus
+from robots.ledger import DocumentStatus, EntryStatus, Ledger, RunStatus, redact
 from robots.settings import Settings
 from robots.web import LoginValues, TargetSession, load_target
 
@@ -334,7 +334,7 @@ def _process(path: Path, b: _Batch) -> DocumentOutcome:
         except BusinessError as exc:  # unreadable: nothing a reviewer could correct; the file is kept
             raise _Unreadable(exc) from exc
         ledger.update_document(doc_id, document_type=reading.document_type, extracted=reading.extracted)
-        _write_json(evidence / "extracted.json", reading.extracted)
+        _write_json(evidence / "extracted.json", redact(reading.extracted))  # no bank account in clear
         _write_json(evidence / "findings.json", [f.model_dump(mode="json") for f in reading.findings])
         ledger.record_event(
             "document.read", run_id=b.run_id, document_id=doc_id, message=reading.document_type

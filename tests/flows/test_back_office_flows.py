@@ -127,6 +127,10 @@ def test_onboarding_then_attendance_in_the_hr_tool(tmp_path: Path, targets: dict
     with Ledger(load_settings().ledger_url) as ledger:
         for doc in ledger.documents(summary.run_id):
             assert expected["account_number"] not in json.dumps(doc.extracted or {}, ensure_ascii=False)
+    evidence = [f for f in (load_settings().runs_dir / summary.run_id).rglob("*") if f.is_file()]
+    assert evidence, "the run leaves its evidence"
+    for file in evidence:  # screenshots are masked (tests/robots/web); JSON must not hold the account either
+        assert expected["account_number"].encode() not in file.read_bytes(), file
 
     # Timesheets: the one of the employee just registered is entered; the others wait for a person.
     sheets_inbox = tmp_path / "attendance"
