@@ -663,6 +663,15 @@ class RecipeRobot:
             if self.checking:
                 return  # creating a new entry changes the target's master data
             create.click()
+        if not self.checking:
+            # The choice is made when the list of candidates has gone (a new entry may first be saved by the
+            # page, as freee-style forms do): typing on before that races the page.
+            try:
+                either.first.wait_for(state="hidden", timeout=self.timeout_ms)
+            except PlaywrightTimeoutError:
+                raise ApplicationError(
+                    "target.not_chosen", f"{step.choose}: the list of candidates stayed open after choosing"
+                ) from None
         if step.confirm and not self.checking:
             try:
                 expect(box).to_have_value(value, timeout=self.timeout_ms)
