@@ -38,6 +38,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
 from prefect.context import get_run_context
 from prefect.exceptions import FlowPauseTimeout
@@ -689,22 +690,12 @@ def run_batch(
 
 def _ensure_limit(target: Any) -> None:
     """The target's global concurrency limit exists before the first entry asks for a slot (``kuroko
-    serve`` creates them all; a run started otherwise creates its own)."""
-    from flows.deployments import DEFAULT_TARGET_SESSIONS
+    serve`` creates them all; a run started otherwise makes its own)."""
+    from flows.deployments import ensure_target_limit
 
     try:
-        from prefect.client.orchestration import get_client
-        from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-        from prefect.exceptions import ObjectNotFound
-
         with get_client(sync_client=True) as client:
-            try:
-                client.read_global_concurrency_limit_by_name(limit_name(target.name))
-            except ObjectNotFound:
-                sessions = int(target.options.get("max_sessions", DEFAULT_TARGET_SESSIONS))
-                client.create_global_concurrency_limit(
-                    GlobalConcurrencyLimitCreate(name=limit_name(target.name), limit=sessions)
-                )
+            ensure_target_limit(target, client)
     except Exception:  # noqa: BLE001 - a limit is protection, not a reason to stop the run
         log.warning("could not make sure the concurrency limit of %s exists", target.name, exc_info=True)
 

@@ -19,7 +19,13 @@ from prefect.schedules import Cron
 from robots.errors import BusinessError
 from robots.settings import PROJECT_ROOT, Settings
 
-__all__ = ["DEFAULT_TARGET_SESSIONS", "ensure_target_limits", "load_deployments", "project_deployments"]
+__all__ = [
+    "DEFAULT_TARGET_SESSIONS",
+    "ensure_target_limit",
+    "ensure_target_limits",
+    "load_deployments",
+    "project_deployments",
+]
 
 log = logging.getLogger(__name__)
 
@@ -83,27 +89,30 @@ def load_deployments(path: Path | None = None, *, names: list[str] | None = None
     return out
 
 
-def ensure_target_limits(settings: Settings) -> dict[str, int]:
-    """Create or update one global concurrency limit per target (``kuroko-target-<name>``), sized by the
-    target file's ``max_sessions`` option, so however many flows run, a tenant sees at most that many
-    browser sessions. Returns name → limit."""
+def ensure_target_limit(target: Any, client: Any) -> tuple[str, int]:
+    """Create or update the global concurrency limit of one target (``kuroko-target-<name>``), sized by the
+    target file's ``max_sessions`` option. Returns (name, limit)."""
     from flows.batch import limit_name
+
+    name = limit_name(target.name)
+    limit = int(target.options.get("max_sessions", DEFAULT_TARGET_SESSIONS))
+    try:
+        current = client.read_global_concurrency_limit_by_name(name)
+    except ObjectNotFound:
+        client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=limit))
+        return name, limit
+    if current.limit != limit or not current.active:
+        client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=limit, active=True))
+    return name, limit
+
+
+def ensure_target_limits(settings: Settings) -> dict[str, int]:
+    """The limit of every target under config/targets/, so however many flows run, a tenant sees at most
+    ``max_sessions`` browser sessions. Returns name → limit."""
     from robots.web import load_target
 
-    wanted: dict[str, int] = {}
-    for file in sorted((settings.config_dir / "targets").glob("*.yaml")):
-        target = load_target(file.stem, settings.config_dir)
-        sessions = target.options.get("max_sessions", DEFAULT_TARGET_SESSIONS)
-        wanted[limit_name(target.name)] = int(sessions)
     with get_client(sync_client=True) as client:
-        for name, limit in wanted.items():
-            try:
-                current = client.read_global_concurrency_limit_by_name(name)
-            except ObjectNotFound:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=limit))
-                continue
-            if current.limit != limit or not current.active:
-                client.update_global_concurrency_limit(
-                    name, GlobalConcurrencyLimitUpdate(limit=limit, active=True)
-                )
-    return wanted
+        return dict(
+            ensure_target_limit(load_target(file.stem, settings.config_dir), client)
+            for file in sorted((settings.config_dir / "targets").glob("*.yaml"))
+        )
